@@ -1,0 +1,89 @@
+import { encode as encodePngPixels } from 'fast-png';
+import { GIFEncoder, applyPalette, quantize, type Palette } from 'gifenc';
+import type { RgbaImage } from './decode.ts';
+import { resamplePlanes } from './resample.ts';
+
+/** One model output image (CHW floats in [0,1], 1 or 3 channels) -> RGBA bytes. */
+export function tensorToRgba(chw: Float32Array, channels: number, height: number, width: number): RgbaImage {
+  const n = width * height;
+  if (chw.length !== channels * n) throw new Error(`tensorToRgba: ${chw.length} values for ${channels}×${height}×${width}`);
+  const data = new Uint8Array(4 * n);
+  const byte = (v: number) => (Number.isFinite(v) ? Math.round(Math.min(1, Math.max(0, v)) * 255) : 0);
+  for (let p = 0; p < n; p++) {
+    for (let c = 0; c < 3; c++) data[4 * p + c] = byte(chw[(channels === 1 ? 0 : c) * n + p]);
+    data[4 * p + 3] = 255;
+  }
+  return { width, height, data };
+}
+
+export type UpscaleKernel = 'nearest' | 'bilinear';
+
+/** Scales an opaque image so its longer side is `size` pixels. */
+export function scaleImage(image: RgbaImage, size: number, kernel: UpscaleKernel): RgbaImage {
+  const scale = size / Math.max(image.width, image.height);
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  if (width === image.width && height === image.height) return image;
+  const n = image.width * image.height;
+  const planes = [0, 1, 2].map((c) => Float32Array.from({ length: n }, (_, p) => image.data[4 * p + c]));
+  const region = { left: 0, top: 0, width: image.width, height: image.height };
+  const scaled = resamplePlanes(planes, image.width, image.height, region, width, height, kernel);
+  const data = new Uint8Array(width * height * 4);
+  for (let p = 0; p < width * height; p++) {
+    for (let c = 0; c < 3; c++) data[4 * p + c] = Math.round(Math.min(255, Math.max(0, scaled[c][p])));
+    data[4 * p + 3] = 255;
+  }
+  return { width, height, data };
+}
+
+/** Places equally sized images side by side, left to right. */
+export function horizontalStrip(images: RgbaImage[]): RgbaImage {
+  if (images.length === 0) throw new Error('horizontalStrip: no images');
+  const { width, height } = images[0];
+  if (images.some((i) => i.width !== width || i.height !== height)) throw new Error('horizontalStrip: images differ in size');
+  const total = width * images.length;
+  const data = new Uint8Array(total * height * 4);
+  images.forEach((image, k) => {
+    for (let y = 0; y < height; y++) {
+      data.set(image.data.subarray(y * width * 4, (y + 1) * width * 4), (y * total + k * width) * 4);
+    }
+  });
+  return { width: total, height, data };
+}
+
+const isGray = (image: RgbaImage) => {
+  const d = image.data;
+  for (let i = 0; i < d.length; i += 4) if (d[i] !== d[i + 1] || d[i] !== d[i + 2]) return false;
+  return true;
+};
+
+/** Encodes an opaque image as an 8-bit PNG, grey when every pixel is grey (a third of the size). */
+export function encodePng(image: RgbaImage): Uint8Array {
+  const n = image.width * image.height;
+  const channels = isGray(image) ? 1 : 3;
+  const data = new Uint8Array(n * channels);
+  for (let p = 0; p < n; p++) for (let c = 0; c < channels; c++) data[p * channels + c] = image.data[4 * p + c];
+  return encodePngPixels({ width: image.width, height: image.height, data, channels, depth: 8 });
+}
+
+const GRAY_PALETTE: Palette = Array.from({ length: 256 }, (_, v) => [v, v, v]);
+
+/** Encodes frames as a looping GIF with one palette shared by all frames, so colours do not flicker. */
+export function encodeGif(frames: RgbaImage[], delayMs: number): Uint8Array {
+  if (frames.length === 0) throw new Error('encodeGif: no frames');
+  const { width, height } = frames[0];
+  const gray = frames.every(isGray);
+  let palette = GRAY_PALETTE;
+  if (!gray) {
+    const all = new Uint8Array(frames.reduce((sum, f) => sum + f.data.length, 0));
+    frames.reduce((offset, f) => (all.set(f.data, offset), offset + f.data.length), 0);
+    palette = quantize(all, 256);
+  }
+  const gif = GIFEncoder();
+  frames.forEach((frame, k) => {
+    const index = gray ? Uint8Array.from({ length: width * height }, (_, p) => frame.data[4 * p]) : applyPalette(frame.data, palette);
+    gif.writeFrame(index, width, height, { palette: k === 0 ? palette : undefined, delay: delayMs, repeat: 0 });
+  });
+  gif.finish();
+  return gif.bytes();
+}

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * The artifact contract `models/<id>/`: one schema read by the trainer (writer), the API, the site and the widgets.
+ * models/README.md documents every field; keep both in step.
+ */
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
+const fraction = () => z.number().min(0).max(1);
+const positiveInt = () => z.number().int().positive();
+
+export const modelIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'model id: lowercase letters, digits and "-", at most 63 characters');
+
+const point = z.tuple([fraction(), fraction()]);
+
+export const cropSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('center-square') }),
+  z
+    .object({ kind: z.literal('box'), left: fraction(), top: fraction(), width: fraction(), height: fraction() })
+    .refine((b) => b.width > 0 && b.height > 0, 'box crop needs a positive width and height')
+    .refine((b) => b.left + b.width <= 1 + 1e-9 && b.top + b.height <= 1 + 1e-9, 'box crop must lie inside the image'),
+]);
+
+export const preprocessSchema = z.object({
+  crop: cropSchema,
+  resize: z.enum(['bilinear', 'area']),
+  grayscale: z.boolean(),
+  /** Drawings arrive dark-on-light while MNIST is light-on-dark: invert when the border is mostly light. */
+  invertIfLightBackground: z.boolean().optional(),
+});
+
+export const inputSchema = z.object({
+  channels: z.union([z.literal(1), z.literal(3)]),
+  height: positiveInt().max(1024),
+  width: positiveInt().max(1024),
+  layout: z.literal('NCHW'),
+  range: z.tuple([z.literal(0), z.literal(1)]),
+  preprocess: preprocessSchema,
+  /** Landmarks as fractions of the model-space image, so uploads can be aligned like the training faces. */
+  face: z.object({ leftEye: point, rightEye: point, mouth: point }).optional(),
+});
+
+export const latentSchema = z.object({
+  dim: positiveInt().max(4096),
+  mean: z.array(finite()),
+  std: z.array(finite().refine((v) => v >= 0, 'std must be >= 0')),
+  /** Row-major dim×dim covariance of the training codes; when present, sampling uses it instead of std. */
+  covariance: z.array(finite()).optional(),
+});
+
+export const fileEntrySchema = z.object({
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'file path must stay inside the model folder'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits'),
+  bytes: z.number().int().nonnegative(),
+});
+
+export const filesSchema = z
+  .object({ encoder: fileEntrySchema, decoder: fileEntrySchema, attributes: fileEntrySchema })
+  .catchall(fileEntrySchema);
+
+export const modelCardSchema = z.object({
+  summary: z.string().min(1),
+  data: z.object({ name: z.string().min(1), source: z.string().min(1), licence: z.string().min(1) }),
+  intendedUse: z.string().min(1),
+  limitations: z.string().min(1),
+});
+
+type MetricValue = number | string | boolean | null | MetricValue[] | { [key: string]: MetricValue };
+const metricValueSchema: z.ZodType<MetricValue> = z.lazy(() =>
+  z.union([finite(), z.string(), z.boolean(), z.null(), z.array(metricValueSchema), z.record(z.string(), metricValueSchema)]),
+);
+
+export const manifestSchema = z
+  .object({
+    schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+    id: modelIdSchema,
+    title: z.string().min(1),
+    version: z.string().min(1),
+    kind: z.string().regex(/^[a-z0-9-]+$/, 'kind: lowercase letters, digits and "-" (e.g. pca, autoencoder, vae)'),
+    card: modelCardSchema,
+    input: inputSchema,
+    latent: latentSchema,
+    files: filesSchema,
+    metrics: z.record(z.string(), metricValueSchema),
+  })
+  .superRefine((m, ctx) => {
+    const { dim, mean, std, covariance } = m.latent;
+    if (mean.length !== dim) ctx.addIssue({ code: 'custom', path: ['latent', 'mean'], message: `has ${mean.length} values, latent.dim is ${dim}` });
+    if (std.length !== dim) ctx.addIssue({ code: 'custom', path: ['latent', 'std'], message: `has ${std.length} values, latent.dim is ${dim}` });
+    if (covariance && covariance.length !== dim * dim) {
+      ctx.addIssue({ code: 'custom', path: ['latent', 'covariance'], message: `has ${covariance.length} values, dim*dim is ${dim * dim}` });
+    }
+    if (m.input.preprocess.grayscale !== (m.input.channels === 1)) {
+      ctx.addIssue({ code: 'custom', path: ['input', 'preprocess', 'grayscale'], message: 'must be true exactly when input.channels is 1' });
+    }
+  });
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestInput = Manifest['input'];
+export type CropRule = z.infer<typeof cropSchema>;
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
+export const attributeSchema = z
+  .object({
+    vector: z.array(finite()).min(1),
+    positives: z.number().int().nonnegative(),
+    negatives: z.number().int().nonnegative(),
+    suggestedRange: z.tuple([finite(), finite()]),
+    description: z.string().optional(),
+  })
+  .refine((a) => a.suggestedRange[0] < a.suggestedRange[1], { message: 'suggestedRange must be [min, max] with min < max', path: ['suggestedRange'] });
+
+export const attributeNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'attribute name: letters, digits, "_" or "-"');
+
+export const attributesFileSchema = z.object({
+  attributes: z.record(attributeNameSchema, attributeSchema),
+});
+
+export type AttributeVector = z.infer<typeof attributeSchema>;
+export type AttributesFile = z.infer<typeof attributesFileSchema>;
+
+/** Flattens zod issues into "path: message" lines that name the offending field. */
+export function describeIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return `${prefix}${path ? path : '(root)'}: ${issue.message}`;
+  });
+}
+
+export class ContractError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file} breaks the model contract:\n  ${problems.join('\n  ')}`);
+    this.name = 'ContractError';
+  }
+}
+
+export function parseManifest(value: unknown, file = 'manifest.json'): Manifest {
+  const result = manifestSchema.safeParse(value);
+  if (!result.success) throw new ContractError(file, describeIssues(result.error));
+  return result.data;
+}
+
+/** Validates attributes.json alone and against the manifest it belongs to (vector length = latent.dim). */
+export function parseAttributes(value: unknown, manifest: Pick<Manifest, 'latent'>, file = 'attributes.json'): AttributesFile {
+  const result = attributesFileSchema.safeParse(value);
+  if (!result.success) throw new ContractError(file, describeIssues(result.error));
+  const problems = Object.entries(result.data.attributes)
+    .filter(([, a]) => a.vector.length !== manifest.latent.dim)
+    .map(([name, a]) => `attributes.${name}.vector: has ${a.vector.length} values, latent.dim is ${manifest.latent.dim}`);
+  if (problems.length) throw new ContractError(file, problems);
+  return result.data;
+}

@@ -1,0 +1,88 @@
+import type { RgbaImage } from '../../../edge/core/image/decode.ts';
+import { tensorToRgba } from '../../../edge/core/image/encode.ts';
+import { preprocessImage } from '../../../edge/core/image/preprocess.ts';
+import type { CropRule, Manifest, AttributesFile } from '../../../edge/core/manifest.ts';
+import { ModelRuntime } from '../../../edge/core/runtime.ts';
+import { fetchModel, type LoadProgress } from './model-files.ts';
+import { loadOrt, type ExecutionProvider } from './ort-loader.ts';
+
+export interface OpenModelOptions {
+  /** Root of the built site (where `ort/` and `models/` live). */
+  assetBase: URL;
+  onProgress?: (progress: LoadProgress) => void;
+  prefer?: ExecutionProvider;
+}
+
+/** A shipped model running in this browser: the core's runtime plus pixel conversions for canvases. */
+export class BrowserModel {
+  constructor(
+    readonly runtime: ModelRuntime,
+    readonly executionProviders: ExecutionProvider[],
+  ) {}
+
+  get manifest(): Manifest {
+    return this.runtime.model.manifest;
+  }
+
+  get attributes(): AttributesFile['attributes'] {
+    return this.runtime.model.attributes.attributes;
+  }
+
+  /** Pixels -> latent, framing the image with `crop` (a user's crop box) instead of the manifest's rule when given. */
+  async encode(image: RgbaImage, crop?: CropRule): Promise<Float32Array> {
+    const input = crop ? { ...this.manifest.input, preprocess: { ...this.manifest.input.preprocess, crop } } : this.manifest.input;
+    const [latent] = await this.runtime.encode([preprocessImage(image, input)]);
+    return latent;
+  }
+
+  async decode(latents: Float32Array[]): Promise<RgbaImage[]> {
+    const { channels, height, width } = this.manifest.input;
+    const tensors = await this.runtime.decode(latents);
+    return tensors.map((t) => tensorToRgba(t, channels, height, width));
+  }
+}
+
+const opened = new Map<string, Promise<BrowserModel>>();
+
+/** Loads onnxruntime-web and one model once per page; later callers share the same sessions. */
+export function openModel(id: string, options: OpenModelOptions): Promise<BrowserModel> {
+  const key = `${options.assetBase.href}|${id}|${options.prefer ?? 'auto'}`;
+  let pending = opened.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const [{ ort, executionProviders }, model] = await Promise.all([
+        loadOrt(new URL('ort/', options.assetBase), { prefer: options.prefer }),
+        fetchModel(new URL(`models/${encodeURIComponent(id)}/`, options.assetBase), options.onProgress),
+      ]);
+      const runtime = new ModelRuntime(model, ort, { sessionOptions: { executionProviders, graphOptimizationLevel: 'all' } });
+      await runtime.warm();
+      return new BrowserModel(runtime, executionProviders);
+    })();
+    pending.catch(() => opened.delete(key));
+    opened.set(key, pending);
+  }
+  return pending;
+}
+
+/** Paints an image at its own resolution; CSS scales the canvas for display. */
+export function paint(canvas: HTMLCanvasElement, image: RgbaImage): void {
+  if (canvas.width !== image.width || canvas.height !== image.height) {
+    canvas.width = image.width;
+    canvas.height = image.height;
+  }
+  const context = canvas.getContext('2d');
+  if (!context) return;
+  const pixels = new ImageData(new Uint8ClampedArray(image.data.buffer as ArrayBuffer, image.data.byteOffset, image.data.byteLength), image.width, image.height);
+  context.putImageData(pixels, 0, 0);
+}
+
+export function downloadBytes(bytes: Uint8Array, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
