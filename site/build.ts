@@ -1,9 +1,13 @@
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+// First import on purpose: edge/schemas.ts calls `.openapi()` on core zod schemas, which only works for schemas created
+// after @hono/zod-openapi has extended zod (zod 4 attaches methods per instance). Reported to the API owner.
+import '@hono/zod-openapi';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as astroBuild } from 'astro';
-import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
 import { listBuildModels } from './src/lib/build-models.ts';
 
 const siteDir = path.dirname(fileURLToPath(import.meta.url));
@@ -31,36 +35,67 @@ async function copyOrt(outDir: string): Promise<void> {
   await Promise.all(ORT_FILES.map((file) => cp(path.join(ortDist, file), path.join(outDir, 'ort', file))));
 }
 
+/** The model files a browser uses; the rest (judge.onnx, report.html) stay out of the static site. */
+const SITE_MODEL_FILES = ['encoder', 'decoder', 'attributes', 'atlas', 'atlasIndex', 'report'];
+
 /** Copies every valid model folder and writes models/index.json, since a static host cannot list directories. */
 async function copyModels(outDir: string, modelsDir: string): Promise<string[]> {
   const models = await listBuildModels(modelsDir);
   const target = path.join(outDir, 'models');
   await mkdir(target, { recursive: true });
-  for (const model of models) {
-    const from = path.join(modelsDir, model.manifest.id);
-    const files = (await readdir(from)).filter((name) => /\.(json|onnx|png)$/.test(name));
-    await mkdir(path.join(target, model.manifest.id), { recursive: true });
-    await Promise.all(files.map((name) => cp(path.join(from, name), path.join(target, model.manifest.id, name))));
+  for (const { manifest } of models) {
+    const from = path.join(modelsDir, manifest.id);
+    const to = path.join(target, manifest.id);
+    const files = ['manifest.json', ...SITE_MODEL_FILES.flatMap((key) => (manifest.files[key] ? [manifest.files[key].path] : []))];
+    await mkdir(to, { recursive: true });
+    for (const file of files) {
+      await mkdir(path.dirname(path.join(to, file)), { recursive: true });
+      await cp(path.join(from, file), path.join(to, file));
+    }
   }
   const index = models.map(({ manifest }) => ({ id: manifest.id, title: manifest.title, kind: manifest.kind, dim: manifest.latent.dim }));
   await writeFile(path.join(target, 'index.json'), JSON.stringify({ models: index }, null, 2));
   return models.map((m) => m.manifest.id);
 }
 
-/** The widget loader is bundled on its own so it keeps a stable URL (`/widgets.js`) that blogs can link to. */
+/**
+ * The widget loader is bundled on its own so it keeps a stable URL (`/widgets.js`) that blogs can link to. Vite (Astro's
+ * bundler) rather than esbuild: rollup drops the unused parts of zod's namespace object, esbuild keeps all of it (~450 KB).
+ */
 async function buildWidgets(outDir: string): Promise<void> {
-  await esbuild({
-    entryPoints: { widgets: path.join(siteDir, 'src', 'widgets', 'widgets.ts') },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    outdir: outDir,
-    entryNames: '[name]',
-    chunkNames: 'widgets-chunks/[name]-[hash]',
-    logLevel: 'warning',
+  await viteBuild({
+    configFile: false,
+    root: siteDir,
+    logLevel: 'warn',
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2022',
+      copyPublicDir: false,
+      minify: true,
+      lib: { entry: path.join(siteDir, 'src', 'widgets', 'widgets.ts'), formats: ['es'], fileName: () => 'widgets.js' },
+      rollupOptions: { output: { chunkFileNames: 'widgets-chunks/[name]-[hash].js' } },
+    },
   });
+}
+
+/**
+ * Asks the API app itself for its OpenAPI document (no model and no inference needed), so the API page of a purely
+ * static copy of the site still shows the reference. Returns the snapshot file, or undefined when the app cannot load.
+ */
+async function snapshotOpenApi(outFile: string): Promise<string | undefined> {
+  try {
+    const [{ createApp }, { ModelRegistry }] = await Promise.all([import('../edge/app.ts'), import('../edge/core/registry.ts')]);
+    const noModels = { list: async () => [], reader: () => async () => new ArrayBuffer(0) };
+    const inferenceUnused = {} as ConstructorParameters<typeof ModelRegistry>[1];
+    const response = await createApp({ registry: new ModelRegistry(noModels, inferenceUnused) }).request('/v1/openapi.json');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    await writeFile(outFile, await response.text());
+    return outFile;
+  } catch (error) {
+    console.warn(`site: the API page will fetch /v1/openapi.json at run time (no build-time snapshot: ${(error as Error).message})`);
+    return undefined;
+  }
 }
 
 export async function buildSite(options: SiteBuildOptions = {}): Promise<{ outDir: string; models: string[] }> {
@@ -70,9 +105,12 @@ export async function buildSite(options: SiteBuildOptions = {}): Promise<{ outDi
   // Pages read the model list and reports at build time through this variable (see src/lib/build-models.ts).
   process.env.LATENTLAB_MODELS_DIR = modelsDir;
   await rm(outDir, { recursive: true, force: true });
+  const snapshot = await snapshotOpenApi(path.join(os.tmpdir(), `latentlab-openapi-${process.pid}.json`));
+  if (snapshot) process.env.LATENTLAB_OPENAPI_SNAPSHOT = snapshot;
   await astroBuild({ root: siteDir, outDir, logLevel: options.quiet ? 'error' : 'info' });
   await Promise.all([buildWidgets(outDir), copyOrt(outDir)]);
   const models = existsSync(modelsDir) ? await copyModels(outDir, modelsDir) : [];
+  if (snapshot) await rm(snapshot, { force: true });
   return { outDir, models };
 }
 

@@ -12,3 +12,4 @@ export * from './image/decode.ts';
 export * from './image/preprocess.ts';
 export * from './image/encode.ts';
 export type { ResizeKernel } from './image/resample.ts';
+export * from './fetch-source.ts';

@@ -10,9 +10,9 @@ const finite = () => z.number().refine(Number.isFinite, 'must be a finite number
 const fraction = () => z.number().min(0).max(1);
 const positiveInt = () => z.number().int().positive();
 
-export const modelIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'model id: lowercase letters, digits and "-", at most 63 characters');
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const MODEL_ID_RULE = 'model id: lowercase letters, digits and "-", at most 63 characters';
+export const modelIdSchema = z.string().regex(MODEL_ID_PATTERN, MODEL_ID_RULE);
 
 const point = z.tuple([fraction(), fraction()]);
 
@@ -72,10 +72,14 @@ export const modelCardSchema = z.object({
   limitations: z.string().min(1),
 });
 
-type MetricValue = number | string | boolean | null | MetricValue[] | { [key: string]: MetricValue };
-const metricValueSchema: z.ZodType<MetricValue> = z.lazy(() =>
-  z.union([finite(), z.string(), z.boolean(), z.null(), z.array(metricValueSchema), z.record(z.string(), metricValueSchema)]),
-);
+/** Metrics are free-form JSON (numbers, strings, nested objects); a non-finite number anywhere is refused. */
+function allNumbersFinite(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(allNumbersFinite);
+  if (value && typeof value === 'object') return Object.values(value).every(allNumbersFinite);
+  return true;
+}
+const metricsSchema = z.record(z.string(), z.unknown()).refine(allNumbersFinite, 'metrics may hold only finite numbers');
 
 export const manifestSchema = z
   .object({
@@ -88,7 +92,7 @@ export const manifestSchema = z
     input: inputSchema,
     latent: latentSchema,
     files: filesSchema,
-    metrics: z.record(z.string(), metricValueSchema),
+    metrics: metricsSchema,
   })
   .superRefine((m, ctx) => {
     const { dim, mean, std, covariance } = m.latent;

@@ -14,18 +14,28 @@ export interface RuntimeOptions {
   sessionOptions?: InferenceSession.SessionOptions;
   /** Largest batch sent to one run; bigger requests are split. */
   maxBatch?: number;
+  /** Runs allowed at once across this model's sessions (default 1, which onnxruntime-web requires). */
+  maxConcurrentRuns?: number;
 }
 
 /**
- * Runs several calls one after another. onnxruntime-web refuses overlapping runs on one session, and on
- * Node queueing costs nothing because each run already uses every core.
+ * Bounds how many runs overlap. onnxruntime-web refuses overlapping runs on one session (limit 1); on Node
+ * one single-threaded run per core keeps every core busy without oversubscribing them.
  */
-class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
+class RunLimiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
   }
 }
 
@@ -35,7 +45,7 @@ export class ModelRuntime {
   readonly imageShape: readonly [number, number, number];
   private encoder?: Promise<InferenceSession>;
   private decoder?: Promise<InferenceSession>;
-  private readonly queue = new SerialQueue();
+  private readonly limiter: RunLimiter;
   private readonly maxBatch: number;
 
   constructor(
@@ -47,6 +57,7 @@ export class ModelRuntime {
     this.dim = model.manifest.latent.dim;
     this.imageShape = [channels, height, width];
     this.maxBatch = options.maxBatch ?? 64;
+    this.limiter = new RunLimiter(options.maxConcurrentRuns ?? 1);
   }
 
   private session(which: 'encoder' | 'decoder'): Promise<InferenceSession> {
@@ -75,7 +86,7 @@ export class ModelRuntime {
         data.set(item, k * itemSize);
       });
       const feeds = { [session.inputNames[0]]: new this.backend.Tensor('float32', data, [batch.length, ...itemDims]) };
-      const output = await this.queue.run(() => session.run(feeds));
+      const output = await this.limiter.run(() => session.run(feeds));
       const tensor = output[session.outputNames[0]];
       const values = tensor.data as Float32Array;
       if (values.length !== batch.length * outSize) {

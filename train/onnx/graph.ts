@@ -2,7 +2,7 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
-export type DType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool';
+export type DType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
 export type Dim = number | string;
 export type TensorData = Float32Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
 
@@ -16,6 +16,7 @@ const DATA_TYPES: Record<DType, number> = {
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
   bool: onnx.TensorProto.DataType.BOOL,
+  uint8: onnx.TensorProto.DataType.UINT8,
 };
 
 /** A float attribute; plain numbers are integer attributes, so a float must say so. */
@@ -67,11 +68,17 @@ export class GraphBuilder {
 
   /** A name not yet used in this graph, derived from `prefix`. */
   fresh(prefix: string): string {
+    const candidate = this.unusedName(prefix);
+    this.used.add(candidate);
+    return candidate;
+  }
+
+  /** Like fresh(), without reserving the name: for callers that claim it themselves (initializers). */
+  private unusedName(prefix: string): string {
     let n = this.counters.get(prefix) ?? 0;
     let candidate = n === 0 ? prefix : `${prefix}_${n}`;
     while (this.used.has(candidate)) candidate = `${prefix}_${++n}`;
     this.counters.set(prefix, n + 1);
-    this.used.add(candidate);
     return candidate;
   }
 
@@ -105,12 +112,17 @@ export class GraphBuilder {
 
   /** An int64 constant, the type ONNX wants for shapes, axes and pads. */
   ints(values: number[], prefix = 'const'): string {
-    return this.initializer(this.fresh(prefix), 'int64', [values.length], BigInt64Array.from(values.map(BigInt)));
+    return this.initializer(this.unusedName(prefix), 'int64', [values.length], BigInt64Array.from(values.map(BigInt)));
   }
 
   /** A float32 scalar constant. */
   scalar(value: number, prefix = 'scalar'): string {
-    return this.initializer(this.fresh(prefix), 'float32', [], Float32Array.of(value));
+    return this.initializer(this.unusedName(prefix), 'float32', [], Float32Array.of(value));
+  }
+
+  /** A 1-D float32 constant (e.g. Resize scales). */
+  floats(values: number[], prefix = 'const'): string {
+    return this.initializer(this.unusedName(prefix), 'float32', [values.length], Float32Array.from(values));
   }
 
   /** Adds a node; returns the names of its outputs. */

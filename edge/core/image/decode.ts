@@ -1,5 +1,5 @@
 import { convertIndexedToRgb, decode as decodePngPixels } from 'fast-png';
-import { Inflate } from 'fflate';
+import { Unzlib } from 'fflate';
 import jpeg from 'jpeg-js';
 import { GifReader } from 'omggif';
 import { InputError } from '../errors.ts';
@@ -24,22 +24,27 @@ function assertPngInflatesWithinHeader(bytes: Uint8Array, header: ImageHeader): 
   const maxBytesPerPixel = 8;
   const limit = header.height * (1 + header.width * maxBytesPerPixel);
   let produced = 0;
-  const inflate = new Inflate((chunk) => {
+  const inflate = new Unzlib((chunk) => {
     produced += chunk.length;
     if (produced > limit) throw corrupt('PNG', `pixel data inflates past the ${header.width}×${header.height} the header declares`);
   });
+  const imageData: Uint8Array[] = [];
   let offset = 8;
-  let sawImageData = false;
   while (offset + 8 <= bytes.length) {
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
     const end = offset + 12 + length;
     if (end > bytes.length) throw corrupt('PNG', `chunk ${JSON.stringify(type)} runs past the end of the file (truncated?)`);
-    if (type === 'IDAT') {
-      sawImageData = true;
-      inflate.push(bytes.subarray(offset + 8, offset + 8 + length));
+    if (type === 'IDAT') imageData.push(bytes.subarray(offset + 8, offset + 8 + length));
+    if (type === 'IEND') {
+      if (imageData.length === 0) throw corrupt('PNG', 'no image data');
+      try {
+        imageData.forEach((data, k) => inflate.push(data, k === imageData.length - 1));
+      } catch (error) {
+        throw error instanceof InputError ? error : corrupt('PNG', `pixel data does not inflate (${(error as Error).message})`);
+      }
+      return;
     }
-    if (type === 'IEND') return void (sawImageData || corrupt('PNG', 'no image data'));
     offset = end;
   }
   throw corrupt('PNG', 'the file ends before its IEND chunk (truncated?)');
@@ -92,7 +97,14 @@ function decodePng(bytes: Uint8Array, header: ImageHeader): RgbaImage {
   return { width, height, data: out };
 }
 
+/** jpeg-js fills a cut-off scan with grey instead of failing, so a missing end-of-image marker is checked here. */
+function assertJpegComplete(bytes: Uint8Array): void {
+  for (let i = bytes.length - 2; i >= 2; i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return;
+  throw corrupt('JPEG', 'the file has no end-of-image marker (truncated?)');
+}
+
 function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
+  assertJpegComplete(bytes);
   try {
     const image = jpeg.decode(bytes, {
       useTArray: true,

@@ -1,7 +1,14 @@
 import { encode as encodePngPixels } from 'fast-png';
-import { GIFEncoder, applyPalette, quantize, type Palette } from 'gifenc';
+import * as gifencModule from 'gifenc';
+import type { Palette } from 'gifenc';
 import type { RgbaImage } from './decode.ts';
 import { resamplePlanes } from './resample.ts';
+
+// gifenc's CommonJS build hides its named exports from Node's ESM loader (they sit on the default export),
+// while bundlers pick its ESM build where they are real named exports; this finds them in either case.
+type Gifenc = typeof import('gifenc');
+const gifenc: Gifenc = 'GIFEncoder' in gifencModule ? gifencModule : (gifencModule as unknown as { default: Gifenc }).default;
+const { GIFEncoder, applyPalette, quantize } = gifenc;
 
 /** One model output image (CHW floats in [0,1], 1 or 3 channels) -> RGBA bytes. */
 export function tensorToRgba(chw: Float32Array, channels: number, height: number, width: number): RgbaImage {
@@ -73,16 +80,15 @@ export function encodeGif(frames: RgbaImage[], delayMs: number): Uint8Array {
   if (frames.length === 0) throw new Error('encodeGif: no frames');
   const { width, height } = frames[0];
   const gray = frames.every(isGray);
-  let palette = GRAY_PALETTE;
-  if (!gray) {
-    const all = new Uint8Array(frames.reduce((sum, f) => sum + f.data.length, 0));
-    frames.reduce((offset, f) => (all.set(f.data, offset), offset + f.data.length), 0);
-    palette = quantize(all, 256);
-  }
+  const all = new Uint8Array(frames.reduce((sum, f) => sum + f.data.length, 0));
+  frames.reduce((offset, f) => (all.set(f.data, offset), offset + f.data.length), 0);
+  const palette = gray ? GRAY_PALETTE : quantize(all, 256);
+  // One applyPalette call for all frames: each call allocates a 64K-entry colour cache.
+  const indexed = gray ? Uint8Array.from({ length: all.length / 4 }, (_, p) => all[4 * p]) : applyPalette(all, palette);
   const gif = GIFEncoder();
-  frames.forEach((frame, k) => {
-    const index = gray ? Uint8Array.from({ length: width * height }, (_, p) => frame.data[4 * p]) : applyPalette(frame.data, palette);
-    gif.writeFrame(index, width, height, { palette: k === 0 ? palette : undefined, delay: delayMs, repeat: 0 });
+  const n = width * height;
+  frames.forEach((_, k) => {
+    gif.writeFrame(indexed.subarray(k * n, (k + 1) * n), width, height, { palette: k === 0 ? palette : undefined, delay: delayMs, repeat: 0 });
   });
   gif.finish();
   return gif.bytes();

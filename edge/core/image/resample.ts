@@ -53,6 +53,23 @@ export interface Region {
   height: number;
 }
 
+function verticalPass(horizontal: Float32Array, rowFirst: number, ys: Taps, outW: number, outH: number): Float32Array {
+  const out = new Float32Array(outW * outH);
+  for (let o = 0; o < outH; o++) {
+    const w = ys.weights[o];
+    for (let x = 0; x < outW; x++) {
+      let sum = 0;
+      for (let k = 0; k < ys.count[o]; k++) sum += w[k] * horizontal[(ys.start[o] + k - rowFirst) * outW + x];
+      out[o * outW + x] = sum;
+    }
+  }
+  return out;
+}
+
+function rowSpan(ys: Taps, outH: number) {
+  return { rowFirst: ys.start[0], rowLast: ys.start[outH - 1] + ys.count[outH - 1] - 1 };
+}
+
 /** Resamples `region` of each srcW×srcH plane to outW×outH. */
 export function resamplePlanes(
   planes: Float32Array[],
@@ -65,8 +82,7 @@ export function resamplePlanes(
 ): Float32Array[] {
   const xs = axisTaps(srcW, region.left, region.width, outW, kernel);
   const ys = axisTaps(srcH, region.top, region.height, outH, kernel);
-  const rowFirst = ys.start[0];
-  const rowLast = ys.start[outH - 1] + ys.count[outH - 1] - 1;
+  const { rowFirst, rowLast } = rowSpan(ys, outH);
   return planes.map((plane) => {
     const horizontal = new Float32Array((rowLast - rowFirst + 1) * outW);
     for (let y = rowFirst; y <= rowLast; y++) {
@@ -79,15 +95,56 @@ export function resamplePlanes(
         horizontal[outRow + o] = sum;
       }
     }
-    const out = new Float32Array(outW * outH);
-    for (let o = 0; o < outH; o++) {
-      const w = ys.weights[o];
-      for (let x = 0; x < outW; x++) {
-        let sum = 0;
-        for (let k = 0; k < ys.count[o]; k++) sum += w[k] * horizontal[(ys.start[o] + k - rowFirst) * outW + x];
-        out[o * outW + x] = sum;
+    return verticalPass(horizontal, rowFirst, ys, outW, outH);
+  });
+}
+
+const LUMA = [0.299, 0.587, 0.114] as const;
+
+/**
+ * Resamples `region` of 8-bit RGBA straight into float planes in [0,1] (grey by luma, or R, G, B),
+ * compositing transparency over white on the way. Reading the bytes in the horizontal pass keeps memory at
+ * rows × outW instead of float copies of a whole (up to 16 MP) upload.
+ */
+export function resampleRgba(
+  data: Uint8Array,
+  srcW: number,
+  srcH: number,
+  region: Region,
+  outW: number,
+  outH: number,
+  kernel: ResizeKernel,
+  grayscale: boolean,
+): Float32Array[] {
+  const xs = axisTaps(srcW, region.left, region.width, outW, kernel);
+  const ys = axisTaps(srcH, region.top, region.height, outH, kernel);
+  const { rowFirst, rowLast } = rowSpan(ys, outH);
+  const rows = rowLast - rowFirst + 1;
+  const horizontal = Array.from({ length: grayscale ? 1 : 3 }, () => new Float32Array(rows * outW));
+  for (let y = rowFirst; y <= rowLast; y++) {
+    const row = y * srcW;
+    const outRow = (y - rowFirst) * outW;
+    for (let o = 0; o < outW; o++) {
+      const w = xs.weights[o];
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let k = 0; k < xs.count[o]; k++) {
+        const i = (row + xs.start[o] + k) * 4;
+        const alpha = data[i + 3] / 255;
+        const white = (1 - alpha) * w[k];
+        const scale = (alpha * w[k]) / 255;
+        r += data[i] * scale + white;
+        g += data[i + 1] * scale + white;
+        b += data[i + 2] * scale + white;
+      }
+      if (grayscale) horizontal[0][outRow + o] = LUMA[0] * r + LUMA[1] * g + LUMA[2] * b;
+      else {
+        horizontal[0][outRow + o] = r;
+        horizontal[1][outRow + o] = g;
+        horizontal[2][outRow + o] = b;
       }
     }
-    return out;
-  });
+  }
+  return horizontal.map((plane) => verticalPass(plane, rowFirst, ys, outW, outH));
 }

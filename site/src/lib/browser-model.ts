@@ -50,13 +50,21 @@ export function openModel(id: string, options: OpenModelOptions): Promise<Browse
   let pending = opened.get(key);
   if (!pending) {
     pending = (async () => {
-      const [{ ort, executionProviders }, model] = await Promise.all([
-        loadOrt(new URL('ort/', options.assetBase), { prefer: options.prefer }),
-        fetchModel(new URL(`models/${encodeURIComponent(id)}/`, options.assetBase), options.onProgress),
-      ]);
-      const runtime = new ModelRuntime(model, ort, { sessionOptions: { executionProviders, graphOptimizationLevel: 'all' } });
-      await runtime.warm();
-      return new BrowserModel(runtime, executionProviders);
+      const ortBase = new URL('ort/', options.assetBase);
+      const start = async (prefer?: ExecutionProvider) => {
+        const { ort, executionProviders } = await loadOrt(ortBase, { prefer });
+        const runtime = new ModelRuntime(await model, ort, { sessionOptions: { executionProviders, graphOptimizationLevel: 'all' } });
+        await runtime.warm();
+        return new BrowserModel(runtime, executionProviders);
+      };
+      const model = fetchModel(new URL(`models/${encodeURIComponent(id)}/`, options.assetBase), options.onProgress);
+      try {
+        return await start(options.prefer);
+      } catch (error) {
+        // A WebGPU adapter that fails to create a session (or a host without the WebGPU build) still has wasm.
+        if (options.prefer === 'wasm' || (await model.then(() => false, () => true))) throw error;
+        return start('wasm');
+      }
     })();
     pending.catch(() => opened.delete(key));
     opened.set(key, pending);

@@ -23,8 +23,22 @@ async function readJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
 
-/** Every model folder under `dir` whose manifest and attributes pass the contract; broken folders are reported and skipped. */
-export async function listBuildModels(dir = modelsDir()): Promise<BuildModel[]> {
+const listed = new Map<string, Promise<BuildModel[]>>();
+
+/**
+ * Every model folder under `dir` whose manifest and attributes pass the contract; broken folders are reported (once per
+ * build, though every page asks) and skipped.
+ */
+export function listBuildModels(dir = modelsDir()): Promise<BuildModel[]> {
+  let models = listed.get(dir);
+  if (!models) {
+    models = readModels(dir);
+    listed.set(dir, models);
+  }
+  return models;
+}
+
+async function readModels(dir: string): Promise<BuildModel[]> {
   if (!existsSync(dir)) return [];
   const entries = await readdir(dir, { withFileTypes: true });
   const models: BuildModel[] = [];
@@ -34,9 +48,10 @@ export async function listBuildModels(dir = modelsDir()): Promise<BuildModel[]> 
     try {
       const manifest = parseManifest(await readJson(path.join(folder, 'manifest.json')));
       const attributes = parseAttributes(await readJson(path.join(folder, manifest.files.attributes.path)), manifest);
-      const reportFile = path.join(folder, 'report.json');
+      const reportFile = path.join(folder, manifest.files.report?.path ?? 'report.json');
       const report = existsSync(reportFile) ? ((await readJson(reportFile)) as Record<string, unknown>) : null;
-      const hasAtlas = existsSync(path.join(folder, 'atlas.json')) && existsSync(path.join(folder, 'atlas.png'));
+      const { atlas, atlasIndex } = manifest.files;
+      const hasAtlas = Boolean(atlas && atlasIndex && existsSync(path.join(folder, atlas.path)) && existsSync(path.join(folder, atlasIndex.path)));
       models.push({ manifest, attributes, report, hasAtlas });
     } catch (error) {
       console.warn(`site: skipping models/${entry.name}: ${(error as Error).message}`);

@@ -57,12 +57,6 @@ export function bitmapToRgba(source: CanvasImageSource & { width: number; height
   return { width: source.width, height: source.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
-export function describeError(error: unknown): string {
-  if (error instanceof InputError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-
 /** Wires a drop zone: drag-and-drop, file picker (with phone camera via `capture`) and paste all end in `onBlob`. */
 export function wireImageSource(zone: HTMLElement, input: HTMLInputElement, onBlob: (blob: Blob, name: string) => void): void {
   input.addEventListener('change', () => {

@@ -1,5 +1,5 @@
-import { openModel, type BrowserModel } from './browser-model.ts';
-import { describeError } from './image-input.ts';
+import type { BrowserModel } from './browser-model.ts';
+import { describeError } from './describe-error.ts';
 import type { ExecutionProvider } from './ort-loader.ts';
 
 /** Root of the built site, from the layout's `<meta name="latentlab-base">`, so pages work under any base path. */
@@ -40,6 +40,8 @@ export function loadSelectedModel(select: HTMLSelectElement, progress: HTMLProgr
     progress.removeAttribute('value');
     say(status, `Loading the ${select.value} model…`);
     try {
+      // Imported here so pages pay for the core (zod, codecs) only when a model is actually loaded.
+      const { openModel } = await import('./browser-model.ts');
       const model = await openModel(select.value, {
         assetBase: siteBase(),
         prefer: preferredProvider(),

@@ -1,0 +1,53 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './core/image/sniff.ts';
+import type { ModelRegistry } from './core/registry.ts';
+import { errorResponse, onError, onNotFound, validationHook } from './middleware/errors.ts';
+import { registerDocsRoutes } from './routes/docs.ts';
+import { registerModelRoutes } from './routes/models.ts';
+import type { AlignerProvider } from './routes/alignment.ts';
+import { registerOperationRoutes } from './routes/operations.ts';
+
+export interface AppOptions {
+  /** Model ids -> loaded models; each runtime gives its own file access and onnxruntime flavour. */
+  registry: ModelRegistry;
+  /** Largest accepted request body in bytes (default 8 MB). */
+  maxBodyBytes?: number;
+  /** Largest accepted image, checked from its header before decoding. */
+  imageLimits?: ImageLimits;
+  /** Face alignment for models whose manifest has `input.face` (align=auto); without it uploads are only cropped. */
+  aligner?: AlignerProvider;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The latentlab HTTP API as one Hono app with web-standard Request/Response only, so the same app runs
+ * under @hono/node-server and on Cloudflare Workers.
+ */
+export function createApp(options: AppOptions): OpenAPIHono {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const app = new OpenAPIHono({ defaultHook: validationHook });
+  app.use(
+    '/v1/*',
+    cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'If-None-Match'], exposeHeaders: ['ETag', 'X-Model', 'X-Latentlab-Align'], maxAge: 86400 }),
+  );
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large', `the request body is over the ${maxBodyBytes}-byte limit`, { limit: maxBodyBytes }),
+    }),
+  );
+  registerModelRoutes(app, options.registry);
+  registerOperationRoutes(app, options.registry, options.imageLimits ?? DEFAULT_IMAGE_LIMITS, options.aligner);
+  registerDocsRoutes(app);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}

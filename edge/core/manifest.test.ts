@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createFixtureModel, type FixtureModel } from '../testing/fixture-model.ts';
+import { ContractError, parseAttributes, parseManifest } from './manifest.ts';
+
+let fixture: FixtureModel;
+beforeAll(async () => {
+  fixture = await createFixtureModel();
+});
+
+// Tests break manifests on purpose, field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Mutable = Record<string, any>;
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const problemsOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ContractError) return error.problems.join('\n');
+    throw error;
+  }
+  return '';
+};
+
+describe('manifest schema', () => {
+  it('accepts a well-formed manifest', () => {
+    expect(parseManifest(clone(fixture.manifest)).latent.dim).toBe(8);
+  });
+
+  it('names each cross-field inconsistency', () => {
+    const m = clone(fixture.manifest) as Mutable;
+    m.latent.mean.pop();
+    m.latent.covariance = [1, 2, 3];
+    m.input.preprocess.grayscale = true;
+    m.files.encoder.sha256 = 'XYZ';
+    m.files.decoder.path = '../../etc/passwd';
+    m.input.preprocess.crop = { kind: 'box', left: 0.5, top: 0, width: 0.8, height: 1 };
+    const problems = problemsOf(() => parseManifest(m));
+    expect(problems).toMatch(/latent\.mean: has 7 values, latent\.dim is 8/);
+    expect(problems).toMatch(/latent\.covariance: has 3 values, dim\*dim is 64/);
+    expect(problems).toMatch(/grayscale: must be true exactly when input\.channels is 1/);
+    expect(problems).toMatch(/files\.encoder\.sha256/);
+    expect(problems).toMatch(/files\.decoder\.path: file path must stay inside/);
+    expect(problems).toMatch(/crop.*inside the image/);
+  });
+
+  it('requires the three core files and schemaVersion 1', () => {
+    const m = clone(fixture.manifest) as Mutable;
+    delete m.files.attributes;
+    m.schemaVersion = 2;
+    const problems = problemsOf(() => parseManifest(m));
+    expect(problems).toMatch(/files\.attributes/);
+    expect(problems).toMatch(/schemaVersion/);
+  });
+});
+
+describe('attributes schema', () => {
+  it('checks vector length against latent.dim and the suggested range order', () => {
+    const a = clone(fixture.attributes) as Mutable;
+    a.attributes.Round.vector = [1, 2];
+    a.attributes.Red.suggestedRange = [2, -2];
+    expect(problemsOf(() => parseAttributes(a, fixture.manifest))).toMatch(/suggestedRange/);
+    a.attributes.Red.suggestedRange = [-2, 2];
+    expect(problemsOf(() => parseAttributes(a, fixture.manifest))).toMatch(/attributes\.Round\.vector: has 2 values, latent\.dim is 8/);
+  });
+});

@@ -1,0 +1,60 @@
+import { z } from '@hono/zod-openapi';
+import type { Alignment, FaceAligner } from '../core/align/aligner.ts';
+import type { RgbaImage } from '../core/image/decode.ts';
+import { preprocessImage } from '../core/image/preprocess.ts';
+import type { ManifestInput } from '../core/manifest.ts';
+
+/** The face aligner, created on first use; undefined when this deployment ships no alignment models. */
+export type AlignerProvider = () => Promise<FaceAligner | undefined>;
+
+export const ALIGN_HEADER = 'X-Latentlab-Align';
+
+export const alignQuery = {
+  align: z
+    .enum(['auto', 'none'])
+    .default('auto')
+    .openapi({
+      description:
+        'auto: for face models (manifest `input.face`), find the largest face and rotate/scale it so eyes and mouth sit where the training faces had them; the transform comes back in the X-Latentlab-Align header. none: the manifest crop only.',
+    }),
+};
+export const AlignQuery = z.object(alignQuery);
+export type AlignMode = z.infer<typeof AlignQuery>['align'];
+
+/** What the header reports per image input: where the face was and how it was moved. */
+export type AlignReport =
+  | { applied: true; faceCount: number; box: [number, number, number, number]; score: number; matrix: number[]; scale: number; rotationDegrees: number }
+  | { applied: false; reason: string };
+
+const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+function report(alignment: Alignment): AlignReport {
+  const { box, transform, faceCount } = alignment;
+  return {
+    applied: true,
+    faceCount,
+    box: [box.left, box.top, box.width, box.height].map((v) => round(v, 1)) as [number, number, number, number],
+    score: round(box.score),
+    matrix: transform.matrix.map((v) => round(v)),
+    scale: round(transform.scale),
+    rotationDegrees: round(transform.rotationDegrees, 2),
+  };
+}
+
+/**
+ * Turns one decoded upload into the model's input tensor, aligning the face first when the mode and the
+ * model ask for it. Alignment failures (no_face, face_too_small) propagate as 422 InputErrors.
+ */
+export async function prepareImage(
+  image: RgbaImage,
+  input: ManifestInput,
+  mode: AlignMode,
+  aligner: AlignerProvider | undefined,
+): Promise<{ pixels: Float32Array; report?: AlignReport }> {
+  if (mode === 'none' || !input.face) return { pixels: preprocessImage(image, input) };
+  const faceAligner = await aligner?.();
+  if (!faceAligner) return { pixels: preprocessImage(image, input), report: { applied: false, reason: 'this server has no face alignment models' } };
+  const alignment = await faceAligner.align(image, { width: input.width, height: input.height, face: input.face });
+  const aligned = { ...input, preprocess: { ...input.preprocess, crop: { kind: 'none' as const } } };
+  return { pixels: preprocessImage(alignment.image, aligned), report: report(alignment) };
+}

@@ -1,0 +1,240 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { InputError } from '../core/errors.ts';
+import type { RgbaImage } from '../core/image/decode.ts';
+import type { ImageLimits } from '../core/image/sniff.ts';
+import { analogy, applyAttributes, interpolate, sampleLatents, type Latent } from '../core/latent.ts';
+import type { ModelRegistry } from '../core/registry.ts';
+import type { ModelRuntime } from '../core/runtime.ts';
+import { deterministicResponse } from '../middleware/cache.ts';
+import {
+  AnalogyJson,
+  AttributesJson,
+  AttributesQuery,
+  DecodeJson,
+  ErrorSchema,
+  ImageOutputQuery,
+  LatentOrImageQuery,
+  LatentResponse,
+  LatentsResponse,
+  ModelParams,
+  MorphJson,
+  MorphQuery,
+  SampleQuery,
+  type StrengthsSchema,
+} from '../schemas.ts';
+import { ALIGN_HEADER, alignQuery, AlignQuery, prepareImage, type AlignerProvider, type AlignMode, type AlignReport } from './alignment.ts';
+import { readInputs, type ReadOptions } from './inputs.ts';
+import { requireModel, resolveLatents } from './model-access.ts';
+import { renderLatents, toJsonArray } from './rendering.ts';
+import type { z } from 'zod';
+
+const binary = { type: 'string', format: 'binary' } as const;
+const errorContent = { 'application/json': { schema: ErrorSchema } };
+const errors = {
+  400: { description: 'Malformed body, JSON or image', content: errorContent },
+  404: { description: 'Unknown model', content: errorContent },
+  413: { description: 'Body over the size limit', content: errorContent },
+  415: { description: 'Unsupported content type or image format', content: errorContent },
+  422: { description: 'Invalid parameter, latent, attribute or image dimensions', content: errorContent },
+};
+const imageBody = { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary }, 'image/gif': { schema: binary } };
+const IMAGE_OR_LATENT = 'an image file, or a JSON array latent as text';
+
+function multipart(fields: Record<string, string>) {
+  return {
+    'multipart/form-data': {
+      schema: {
+        type: 'object' as const,
+        required: Object.keys(fields),
+        properties: Object.fromEntries(Object.entries(fields).map(([name, description]) => [name, { description }])),
+      },
+    },
+  };
+}
+
+const imageResponse = { 200: { description: 'PNG image', content: { 'image/png': { schema: binary } } }, ...errors };
+const animationResponse = {
+  200: {
+    description: 'PNG strip, GIF animation, or the latents as JSON (per `format`)',
+    content: { 'image/png': { schema: binary }, 'image/gif': { schema: binary }, 'application/json': { schema: LatentsResponse } },
+  },
+  ...errors,
+};
+
+type Strengths = z.infer<typeof StrengthsSchema>;
+
+/** Expands {"A": 1, "B": [-1, 0, 1]} into one list of edits per step (plain numbers apply at every step). */
+function attributeSteps(runtime: ModelRuntime, strengths: Strengths) {
+  const table = runtime.model.attributes.attributes;
+  const unknown = Object.keys(strengths).filter((name) => !Object.hasOwn(table, name));
+  if (unknown.length) {
+    throw new InputError(422, 'unknown_attribute', `unknown attribute ${unknown.map((n) => `"${n}"`).join(', ')}; this model has: ${Object.keys(table).join(', ')}`, {
+      unknown,
+      available: Object.keys(table),
+    });
+  }
+  const steps = Math.max(1, ...Object.values(strengths).map((s) => (Array.isArray(s) ? s.length : 1)));
+  return Array.from({ length: steps }, (_, k) =>
+    Object.entries(strengths).map(([name, s]) => ({ vector: table[name].vector, strength: Array.isArray(s) ? s[k] : s })),
+  );
+}
+
+export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistry, imageLimits: ImageLimits, aligner?: AlignerProvider) {
+  const model = (c: Context) => requireModel(registry, c.req.param('id')!);
+  const latentsOf = async (c: Context, names: readonly string[], options?: ReadOptions) => {
+    const runtime = await model(c);
+    const { inputs, strengths } = await readInputs(c, names, options);
+    // Routes that declare `align` validate it; the others (decode) never receive images to align.
+    const query = (c.req.valid as (target: 'query') => { align?: AlignMode } | undefined)('query');
+    const reports: Record<string, AlignReport> = {};
+    const prepare = async (image: RgbaImage, name: string) => {
+      const prepared = await prepareImage(image, runtime.model.manifest.input, query?.align ?? 'auto', aligner);
+      if (prepared.report) reports[name] = prepared.report;
+      return prepared.pixels;
+    };
+    const latents = await resolveLatents(runtime, inputs, names, imageLimits, prepare);
+    if (Object.keys(reports).length) c.header(ALIGN_HEADER, JSON.stringify(reports));
+    return { runtime, latents, strengths };
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/models/{id}/encode',
+      tags: ['operations'],
+      summary: 'Image -> latent',
+      description: 'The image is cropped and resized by the model’s rule (see its manifest), then encoded.',
+      request: { params: ModelParams, query: AlignQuery, body: { required: true, content: { ...imageBody, ...multipart({ image: 'the image file' }) } } },
+      responses: { 200: { description: 'The latent', content: { 'application/json': { schema: LatentResponse } } }, ...errors },
+    }),
+    async (c) => {
+      const { runtime, latents } = await latentsOf(c, ['image']);
+      const body = JSON.stringify({ model: runtime.model.manifest.id, latent: toJsonArray(latents[0]) });
+      // The body matches LatentResponse; it is sent pre-serialised so its ETag hashes exactly the bytes sent.
+      return (await deterministicResponse(c, body, 'application/json')) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/models/{id}/decode',
+      tags: ['operations'],
+      summary: 'Latent -> image',
+      request: {
+        params: ModelParams,
+        query: ImageOutputQuery,
+        body: { required: false, content: { 'application/json': { schema: DecodeJson }, ...multipart({ latent: 'a JSON array latent as text' }) } },
+      },
+      responses: imageResponse,
+    }),
+    async (c) => {
+      const { runtime, latents } = await latentsOf(c, ['latent']);
+      return renderLatents(c, runtime, latents, { format: 'png', ...c.req.valid('query') });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/models/{id}/reconstruct',
+      tags: ['operations'],
+      summary: 'Image -> image through the autoencoder',
+      request: { params: ModelParams, query: ImageOutputQuery.extend(alignQuery), body: { required: true, content: { ...imageBody, ...multipart({ image: 'the image file' }) } } },
+      responses: imageResponse,
+    }),
+    async (c) => {
+      const { runtime, latents } = await latentsOf(c, ['image']);
+      return renderLatents(c, runtime, latents, { format: 'png', ...c.req.valid('query') });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/models/{id}/morph',
+      tags: ['operations'],
+      summary: 'Interpolate between two images or latents',
+      description: 'Inputs `a` and `b` (images and latents may be mixed in multipart). Frames include both ends.',
+      request: {
+        params: ModelParams,
+        query: MorphQuery.extend(alignQuery),
+        body: { required: false, content: { 'application/json': { schema: MorphJson }, ...multipart({ a: IMAGE_OR_LATENT, b: IMAGE_OR_LATENT }) } },
+      },
+      responses: animationResponse,
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { runtime, latents } = await latentsOf(c, ['a', 'b']);
+      const frames = interpolate(latents[0], latents[1], query.frames, query.path, runtime.model.manifest.latent.mean);
+      return renderLatents(c, runtime, frames, query);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/models/{id}/attributes',
+      tags: ['operations'],
+      summary: 'Add attribute vectors to an image or latent',
+      description:
+        'Adds Σ strength × vector for the named attributes (names and suggested ranges: GET /v1/models/{id}). Lists of strengths give one output per step.',
+      request: {
+        params: ModelParams,
+        query: AttributesQuery.extend(alignQuery),
+        body: {
+          required: false,
+          content: {
+            'application/json': { schema: AttributesJson },
+            ...multipart({ image: 'the image file (or send `latent`)', attributes: 'JSON object of strengths, e.g. {"Smiling": 1}' }),
+          },
+        },
+      },
+      responses: animationResponse,
+    }),
+    async (c) => {
+      const { runtime, latents, strengths } = await latentsOf(c, ['latent'], { strengths: true, multipartAlternatives: { latent: ['image', 'latent'] } });
+      const edited = attributeSteps(runtime, strengths!).map((edits) => applyAttributes(latents[0], edits));
+      return renderLatents(c, runtime, edited, c.req.valid('query'));
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/models/{id}/analogy',
+      tags: ['operations'],
+      summary: 'A − B + C: change C the way B differs from A',
+      request: {
+        params: ModelParams,
+        query: LatentOrImageQuery.extend(alignQuery),
+        body: { required: false, content: { 'application/json': { schema: AnalogyJson }, ...multipart({ a: IMAGE_OR_LATENT, b: IMAGE_OR_LATENT, c: IMAGE_OR_LATENT }) } },
+      },
+      responses: animationResponse,
+    }),
+    async (c) => {
+      const { runtime, latents } = await latentsOf(c, ['a', 'b', 'c']);
+      const [a, b, cc] = latents as [Latent, Latent, Latent];
+      return renderLatents(c, runtime, [analogy(a, b, cc)], c.req.valid('query'));
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/models/{id}/sample',
+      tags: ['operations'],
+      summary: 'New images drawn from the latent statistics, the same for the same seed',
+      request: { params: ModelParams, query: SampleQuery },
+      responses: { ...animationResponse, 304: { description: 'Not modified (If-None-Match matched the ETag)' } },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const runtime = await model(c);
+      const latents = sampleLatents(runtime.model.manifest.latent, query.n, query.seed, query.temperature);
+      return renderLatents(c, runtime, latents, query);
+    },
+  );
+
+}

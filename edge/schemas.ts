@@ -1,0 +1,142 @@
+import { z } from '@hono/zod-openapi';
+import { attributeNameSchema, manifestSchema, MODEL_ID_PATTERN, MODEL_ID_RULE } from './core/manifest.ts';
+
+// Schemas from core/manifest.ts are built with plain zod and may exist before @hono/zod-openapi extends zod,
+// so they are embedded as they are and never given `.openapi()` metadata here.
+
+/** Upper bounds of every number a request controls; the schemas below and the docs both read them. */
+export const LIMITS = {
+  latentLength: 4096,
+  frames: { min: 2, max: 32, default: 8 },
+  sampleCount: { min: 1, max: 64, default: 8 },
+  size: { min: 8, max: 1024 },
+  strength: 10,
+  attributesPerRequest: 16,
+  strengthSteps: 32,
+  delayMs: { min: 20, max: 5000, default: 100 },
+  /** Pixels of all output images of one response together, after ?size= scaling. */
+  outputPixels: 4_194_304,
+} as const;
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_latent' }),
+      message: z.string().openapi({ example: 'latent has 3 values; this model’s latent has 128' }),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const ModelParams = z.object({
+  id: z.string().regex(MODEL_ID_PATTERN, MODEL_ID_RULE).openapi({ param: { name: 'id', in: 'path' }, example: 'faces' }),
+});
+
+export const LatentSchema = z
+  .array(z.number())
+  .min(1)
+  .max(LIMITS.latentLength)
+  .openapi('Latent', { description: "A code of exactly latent.dim finite numbers (see GET /v1/models/{id})", example: [0.12, -1.3, 0.7] });
+
+const strengthValue = z.number().min(-LIMITS.strength).max(LIMITS.strength);
+export const StrengthsSchema = z
+  .record(attributeNameSchema, z.union([strengthValue, z.array(strengthValue).min(1).max(LIMITS.strengthSteps)]))
+  .refine((s) => Object.keys(s).length >= 1 && Object.keys(s).length <= LIMITS.attributesPerRequest, {
+    message: `name between 1 and ${LIMITS.attributesPerRequest} attributes`,
+  })
+  .refine((s) => new Set(Object.values(s).filter(Array.isArray).map((a) => a.length)).size <= 1, {
+    message: 'every list of strengths must have the same length (one output per step)',
+  })
+  .openapi('Strengths', {
+    description:
+      'Attribute name -> strength (added as strength × vector). A list of strengths gives one output per step; all lists must have the same length, plain numbers apply to every step.',
+    example: { Smiling: 1, Young: -0.8 },
+  });
+
+const outputQuery = {
+  size: z.coerce
+    .number()
+    .int()
+    .min(LIMITS.size.min)
+    .max(LIMITS.size.max)
+    .optional()
+    .openapi({ description: 'Scale each output image so its longer side has this many pixels (display only); all images of one response together may have at most 4,194,304 pixels.', example: 256 }),
+  resample: z.enum(['nearest', 'bilinear']).default('nearest').openapi({ description: 'Filter used by `size`.' }),
+};
+
+export const ImageOutputQuery = z.object(outputQuery);
+export const LatentOrImageQuery = z.object({
+  ...outputQuery,
+  format: z.enum(['png', 'json']).default('png').openapi({ description: '`json` returns the latent instead of the image.' }),
+});
+const animationQuery = {
+  ...outputQuery,
+  format: z
+    .enum(['png', 'gif', 'json'])
+    .default('png')
+    .openapi({ description: 'png: frames side by side in one strip; gif: looping animation; json: the latents. (WebP output is not offered.)' }),
+  delay: z.coerce
+    .number()
+    .int()
+    .min(LIMITS.delayMs.min)
+    .max(LIMITS.delayMs.max)
+    .default(LIMITS.delayMs.default)
+    .openapi({ description: 'GIF frame delay in milliseconds.' }),
+};
+export const MorphQuery = z.object({
+  ...animationQuery,
+  frames: z.coerce
+    .number()
+    .int()
+    .min(LIMITS.frames.min)
+    .max(LIMITS.frames.max)
+    .default(LIMITS.frames.default)
+    .openapi({ description: 'Number of frames, both inputs included.' }),
+  path: z.enum(['linear', 'spherical']).default('linear').openapi({ description: 'spherical interpolates around the latent mean.' }),
+});
+export const AttributesQuery = z.object(animationQuery);
+export const SampleQuery = z.object({
+  ...animationQuery,
+  seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(0).openapi({ description: 'Same seed, same samples.' }),
+  n: z.coerce
+    .number()
+    .int()
+    .min(LIMITS.sampleCount.min)
+    .max(LIMITS.sampleCount.max)
+    .default(LIMITS.sampleCount.default)
+    .openapi({ description: 'Number of samples (one strip or one animation).' }),
+  temperature: z.coerce.number().min(0).max(3).default(1).openapi({ description: 'Scales the spread of the samples around the mean.' }),
+});
+
+export const DecodeJson = z.object({ latent: LatentSchema }).openapi('DecodeRequest');
+export const MorphJson = z.object({ a: LatentSchema, b: LatentSchema }).openapi('MorphRequest');
+export const AttributesJson = z.object({ latent: LatentSchema, attributes: StrengthsSchema }).openapi('AttributesRequest');
+export const AnalogyJson = z.object({ a: LatentSchema, b: LatentSchema, c: LatentSchema }).openapi('AnalogyRequest');
+
+export const LatentResponse = z.object({ model: z.string(), latent: LatentSchema }).openapi('LatentResponse');
+export const LatentsResponse = z.object({ model: z.string(), latents: z.array(LatentSchema) }).openapi('LatentsResponse');
+
+export const AttributeInfo = z
+  .object({
+    name: z.string(),
+    suggestedRange: z.tuple([z.number(), z.number()]),
+    positives: z.number().int(),
+    negatives: z.number().int(),
+    description: z.string().optional(),
+  })
+  .openapi('AttributeInfo');
+
+export const ModelSummary = z
+  .object({ id: z.string(), title: z.string(), version: z.string(), kind: z.string(), latentDim: z.number().int(), attributes: z.array(z.string()) })
+  .openapi('ModelSummary');
+
+export const ModelDetail = z
+  .object({
+    id: z.string(),
+    manifest: manifestSchema,
+    attributes: z.array(AttributeInfo),
+    metrics: z.record(z.string(), z.unknown()),
+  })
+  .openapi('ModelDetail');
+
+export const HealthResponse = z.object({ status: z.literal('ok'), models: z.array(z.string()) }).openapi('Health');

@@ -1,0 +1,61 @@
+import { encode as encodePng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { Random } from '../core/random.ts';
+import { chwToRgba, syntheticImage } from './synthetic-images.ts';
+
+/** A synthetic shape picture of any size as RGBA, drawn square then stretched so crops have work to do. */
+export function syntheticRgba(seed: number, width: number, height: number): Uint8Array {
+  const side = Math.max(width, height);
+  const square = chwToRgba(syntheticImage(Random.fromSeed(seed), side).pixels, side, side);
+  const out = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const from = (Math.floor((y * side) / height) * side + Math.floor((x * side) / width)) * 4;
+      out.set(square.subarray(from, from + 4), (y * width + x) * 4);
+    }
+  }
+  return out;
+}
+
+export function syntheticPng(seed: number, width = 40, height = 32): Uint8Array {
+  return encodePng({ width, height, data: syntheticRgba(seed, width, height), channels: 4, depth: 8 });
+}
+
+export function syntheticJpeg(seed: number, width = 40, height = 32): Uint8Array {
+  const encoded = jpeg.encode({ width, height, data: syntheticRgba(seed, width, height) }, 90);
+  return new Uint8Array(encoded.data);
+}
+
+/** A PNG whose IHDR claims width×height but which carries no real pixels: a decompression-bomb probe. */
+export function forgedPngHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(8 + 25 + 12);
+  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(8, 13);
+  bytes.set([0x49, 0x48, 0x44, 0x52], 12);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  bytes.set([8, 6, 0, 0, 0], 24);
+  view.setUint32(33, 0);
+  bytes.set([0x49, 0x45, 0x4e, 0x44], 37);
+  return bytes;
+}
+
+/** A GIF header claiming width×height, with nothing after it. */
+export function forgedGifHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(13);
+  bytes.set(Array.from('GIF89a', (c) => c.charCodeAt(0)));
+  const view = new DataView(bytes.buffer);
+  view.setUint16(6, width, true);
+  view.setUint16(8, height, true);
+  return bytes;
+}
+
+/** A JPEG whose start-of-frame claims width×height. */
+export function forgedJpegHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9]);
+  const view = new DataView(bytes.buffer);
+  view.setUint16(7, height);
+  view.setUint16(9, width);
+  return bytes;
+}

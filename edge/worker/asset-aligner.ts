@@ -1,0 +1,27 @@
+import { FaceAligner } from '../core/align/aligner.ts';
+import type { InferenceBackend } from '../core/runtime.ts';
+import type { AlignerProvider } from '../routes/alignment.ts';
+import { assetFetcher, type AssetsBinding } from './asset-models.ts';
+
+/**
+ * The face aligner from the static assets /models/align/ (as the Node server reads <modelsDir>/align/), loaded on
+ * first use and kept for the isolate's life; undefined when the deployment ships no alignment models.
+ */
+export function assetAlignerProvider(assets: AssetsBinding, backend: InferenceBackend): AlignerProvider {
+  const fetchAsset = assetFetcher(assets);
+  let aligner: Promise<FaceAligner | undefined> | undefined;
+  const load = async () => {
+    const responses = await Promise.all(['detector.onnx', 'landmarks.onnx'].map((name) => fetchAsset(`/models/align/${name}`)));
+    if (responses.some((response) => response.status === 404)) return undefined;
+    const failed = responses.find((response) => !response.ok);
+    if (failed) throw new Error(`static asset ${new URL(failed.url || 'https://assets.invalid/models/align/').pathname} answered ${failed.status}`);
+    const [detector, landmarks] = await Promise.all(responses.map(async (response) => new Uint8Array(await response.arrayBuffer())));
+    return new FaceAligner(backend, { detector, landmarks });
+  };
+  return () => {
+    aligner ??= load();
+    // A failed load is retried by the next request rather than remembered for the isolate's life.
+    aligner.catch(() => (aligner = undefined));
+    return aligner;
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Rebuilds @vladmandic/face-api's TinyFaceDetector and FaceLandmark68TinyNet as ONNX graphs from the
+ * weights the package ships, so alignment runs on onnxruntime (Node, Workers, browser) without tfjs.
+ * Writes models/align/{detector.onnx, landmarks.onnx, align.json}. The description is not called manifest.json
+ * because model folders with a manifest.json are autoencoders to the API's model listing.  Usage: npm run build:align
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GraphBuilder, float } from '../train/onnx/graph.ts';
+import { assertValidModel } from '../train/onnx/check.ts';
+import {
+  DETECTOR_ANCHORS,
+  DETECTOR_IOU_THRESHOLD,
+  DETECTOR_MEAN_RGB,
+  LANDMARKS_INPUT_SIZE,
+  LANDMARKS_MEAN_RGB,
+} from '../edge/core/align/constants.ts';
+import { DEFAULT_DETECTOR_SIZE } from '../edge/core/align/aligner.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'models', 'align');
+const require = createRequire(import.meta.url);
+const packageDir = dirname(require.resolve('@vladmandic/face-api/package.json'));
+const packageVersion = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface WeightEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+  quantization?: { dtype: 'uint8' | 'uint16'; scale: number; min: number };
+}
+interface StoredWeight {
+  shape: number[];
+  /** Raw values in the tfjs (NHWC / HWIO) layout: quantized integers or float32. */
+  values: Uint8Array | Uint16Array | Float32Array;
+  quantization?: { scale: number; min: number };
+}
+
+/** Reads a tfjs weights manifest and its .bin shards (the format tf.io.decodeWeights reads). */
+function loadWeights(manifestName: string): Map<string, StoredWeight> {
+  const groups = JSON.parse(readFileSync(join(packageDir, 'model', manifestName), 'utf8')) as { paths: string[]; weights: WeightEntry[] }[];
+  const weights = new Map<string, StoredWeight>();
+  for (const group of groups) {
+    const bytes = Buffer.concat(group.paths.map((p) => readFileSync(join(packageDir, 'model', p))));
+    let offset = 0;
+    for (const entry of group.weights) {
+      const count = entry.shape.reduce((a, b) => a * b, 1);
+      const q = entry.quantization;
+      const elementBytes = q ? (q.dtype === 'uint8' ? 1 : 2) : 4;
+      const slice = bytes.subarray(offset, offset + count * elementBytes);
+      if (slice.length !== count * elementBytes) throw new Error(`${manifestName}: ${entry.name} runs past the end of the weights`);
+      const copy = new Uint8Array(slice);
+      const values = !q ? new Float32Array(copy.buffer) : q.dtype === 'uint8' ? copy : new Uint16Array(copy.buffer);
+      weights.set(entry.name, { shape: entry.shape, values, quantization: q && { scale: q.scale, min: q.min } });
+      offset += count * elementBytes;
+    }
+    if (offset !== bytes.length) throw new Error(`${manifestName}: ${bytes.length - offset} bytes left over`);
+  }
+  return weights;
+}
+
+/** HWIO (tfjs conv filter) → OIHW (ONNX Conv weight), element type preserved. */
+function hwioToOihw<T extends Uint8Array | Uint16Array | Float32Array>(values: T, [kh, kw, ci, co]: number[]): T {
+  const out = new (values.constructor as new (n: number) => T)(values.length);
+  for (let h = 0; h < kh; h++)
+    for (let w = 0; w < kw; w++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) out[((o * ci + i) * kh + h) * kw + w] = values[((h * kw + w) * ci + i) * co + o];
+  return out;
+}
+
+class NetBuilder {
+  readonly g: GraphBuilder;
+  constructor(
+    name: string,
+    private readonly weights: Map<string, StoredWeight>,
+  ) {
+    this.g = new GraphBuilder(name);
+  }
+
+  /**
+   * A weight as a float32 value. Quantized weights stay uint8 in the file and are expanded in the
+   * graph exactly as tfjs does it (q * scale + min), which keeps the shipped files at the package's size.
+   */
+  weight(name: string, dims: number[], layout: 'oihw' | 'depthwise' | 'as-is'): string {
+    const w = this.weights.get(name);
+    if (!w) throw new Error(`weight ${name} is missing`);
+    this.weights.delete(name);
+    const values = layout === 'as-is' ? w.values : hwioToOihw(w.values, w.shape);
+    const safe = name.replace(/\//g, '_');
+    if (!w.quantization) return this.g.initializer(safe, 'float32', dims, values as Float32Array);
+    if (!(values instanceof Uint8Array)) throw new Error(`${name}: only uint8 quantization is supported`);
+    const raw = this.g.initializer(`${safe}_q`, 'uint8', dims, values);
+    const asFloat = this.g.op('Cast', [raw], { to: 1 });
+    const scaled = this.g.op('Mul', [asFloat, this.g.scalar(w.quantization.scale)]);
+    return this.g.op('Add', [scaled, this.g.scalar(w.quantization.min)], {}, safe);
+  }
+
+  /** (x - mean) / 255 per RGB channel, as face-api's normalize() followed by div(255). */
+  normalizedInput(mean: readonly number[], shape: (number | string)[]): string {
+    const x = this.g.input('image', 'float32', shape);
+    const meanTensor = this.g.initializer('mean_rgb', 'float32', [1, 3, 1, 1], Float32Array.from(mean));
+    return this.g.op('Div', [this.g.op('Sub', [x, meanTensor]), this.g.scalar(255)]);
+  }
+
+  conv(x: string, prefix: string, options: { stride?: number; padding: 'valid' | 'same' }): string {
+    const shape = this.weights.get(`${prefix}/filters`)?.shape;
+    if (!shape) throw new Error(`${prefix}/filters is missing`);
+    const [kh, kw, ci, co] = shape;
+    const filters = this.weight(`${prefix}/filters`, [co, ci, kh, kw], 'oihw');
+    const bias = this.weight(`${prefix}/bias`, [co], 'as-is');
+    const stride = options.stride ?? 1;
+    return this.g.op('Conv', [x, filters, bias], { kernel_shape: [kh, kw], strides: [stride, stride], ...pads(options.padding) });
+  }
+
+  /** tf.separableConv2d + bias: depthwise Conv (group = channels), then a 1×1 Conv. */
+  separable(x: string, prefix: string, options: { stride?: number; padding: 'same' | 'pad1-valid' }): string {
+    const shape = this.weights.get(`${prefix}/depthwise_filter`)?.shape;
+    const pointShape = this.weights.get(`${prefix}/pointwise_filter`)?.shape;
+    if (!shape || !pointShape) throw new Error(`${prefix} separable weights are missing`);
+    const [kh, kw, channels] = shape;
+    const outChannels = pointShape[3];
+    const depthwise = this.weight(`${prefix}/depthwise_filter`, [channels, 1, kh, kw], 'depthwise');
+    const pointwise = this.weight(`${prefix}/pointwise_filter`, [outChannels, channels, 1, 1], 'oihw');
+    const bias = this.weight(`${prefix}/bias`, [outChannels], 'as-is');
+    const stride = options.stride ?? 1;
+    // face-api's TinyYolov2 pads by one pixel and then convolves "valid": the same as symmetric pads of 1.
+    const padAttrs = options.padding === 'same' ? pads('same') : { pads: [1, 1, 1, 1] };
+    const spatial = this.g.op('Conv', [x, depthwise], { kernel_shape: [kh, kw], strides: [stride, stride], group: channels, ...padAttrs });
+    return this.g.op('Conv', [spatial, pointwise, bias], { kernel_shape: [1, 1] });
+  }
+
+  leaky(x: string): string {
+    // face-api computes relu(x - 0.1x) + 0.1x, which is LeakyRelu with the float32 nearest to 0.1.
+    return this.g.op('LeakyRelu', [x], { alpha: float(0.10000000149011612) });
+  }
+
+  maxPool(x: string, stride: number): string {
+    return this.g.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [stride, stride], auto_pad: 'SAME_UPPER' });
+  }
+
+  /** Fails when the graph left any shipped weight unused: a sign the architecture does not match. */
+  assertAllWeightsUsed(): void {
+    if (this.weights.size) throw new Error(`${this.g.name}: unused weights ${[...this.weights.keys()].join(', ')}`);
+  }
+}
+
+/** TensorFlow's "same" padding puts the odd extra pixel after, which is ONNX's SAME_UPPER. */
+function pads(padding: 'valid' | 'same'): { auto_pad: string } {
+  return { auto_pad: padding === 'same' ? 'SAME_UPPER' : 'VALID' };
+}
+
+/** TinyFaceDetector: a conv + 5 separable convs with max-pooling (tiny-YOLOv2), 5 anchors × (x, y, w, h, score). */
+function buildDetector(): Uint8Array {
+  const net = new NetBuilder('tiny_face_detector', loadWeights('tiny_face_detector_model-weights_manifest.json'));
+  let x = net.normalizedInput(DETECTOR_MEAN_RGB, ['batch', 3, 'height', 'width']);
+  x = net.maxPool(net.leaky(net.conv(x, 'conv0', { padding: 'valid' })), 2);
+  for (const layer of ['conv1', 'conv2', 'conv3', 'conv4']) {
+    x = net.maxPool(net.leaky(net.separable(x, layer, { padding: 'pad1-valid' })), 2);
+  }
+  x = net.maxPool(net.leaky(net.separable(x, 'conv5', { padding: 'pad1-valid' })), 1);
+  const grid = net.conv(x, 'conv8', { padding: 'valid' });
+  net.g.rename(grid, 'grid');
+  net.g.output('grid', 'float32', ['batch', DETECTOR_ANCHORS.length * 5, 'rows', 'cols']);
+  net.assertAllWeightsUsed();
+  return net.g.serialize('latentlab build-align-models');
+}
+
+/** FaceLandmark68TinyNet: three dense blocks of separable convs, average pooling, a fully connected layer. */
+function buildLandmarks(): Uint8Array {
+  const net = new NetBuilder('face_landmark_68_tiny', loadWeights('face_landmark_68_tiny_model-weights_manifest.json'));
+  const { g } = net;
+  let x = net.normalizedInput(LANDMARKS_MEAN_RGB, ['batch', 3, LANDMARKS_INPUT_SIZE, LANDMARKS_INPUT_SIZE]);
+  for (const block of ['dense0', 'dense1', 'dense2']) {
+    const first =
+      block === 'dense0'
+        ? net.conv(x, `${block}/conv0`, { stride: 2, padding: 'same' })
+        : net.separable(x, `${block}/conv0`, { stride: 2, padding: 'same' });
+    const out1 = g.op('Relu', [first]);
+    const out2 = net.separable(out1, `${block}/conv1`, { padding: 'same' });
+    const in3 = g.op('Relu', [g.op('Add', [out1, out2])]);
+    const out3 = net.separable(in3, `${block}/conv2`, { padding: 'same' });
+    x = g.op('Relu', [g.op('Add', [out1, g.op('Add', [out2, out3])])]);
+  }
+  const pooled = g.op('AveragePool', [x], { kernel_shape: [14, 14], strides: [2, 2] });
+  const features = g.op('Flatten', [pooled], { axis: 1 });
+  const fcShape = [128, 136];
+  const fcWeights = net.weight('fc/weights', fcShape, 'as-is');
+  const fcBias = net.weight('fc/bias', [136], 'as-is');
+  g.op('Add', [g.op('MatMul', [features, fcWeights]), fcBias], {}, 'landmarks');
+  g.output('landmarks', 'float32', ['batch', 136]);
+  net.assertAllWeightsUsed();
+  return g.serialize('latentlab build-align-models');
+}
+
+function fileEntry(path: string, bytes: Uint8Array) {
+  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+}
+
+function main(): void {
+  mkdirSync(outDir, { recursive: true });
+  const detector = buildDetector();
+  const landmarks = buildLandmarks();
+  assertValidModel(detector, 'detector.onnx');
+  assertValidModel(landmarks, 'landmarks.onnx');
+  writeFileSync(join(outDir, 'detector.onnx'), detector);
+  writeFileSync(join(outDir, 'landmarks.onnx'), landmarks);
+  const manifest = {
+    schemaVersion: 1,
+    source: {
+      package: '@vladmandic/face-api',
+      version: packageVersion,
+      licence: 'MIT (Copyright (c) Vladimir Mandic; weights from face-api.js by Vincent Mühler, MIT)',
+      weights: ['model/tiny_face_detector_model.bin', 'model/face_landmark_68_tiny_model.bin'],
+      data:
+        "Per face-api's TUTORIAL.md: the Tiny Face Detector was trained on a custom dataset of ~14K images labelled with boxes that cover the facial feature points; the 68-point landmark models on ~35K face images labelled with 68 points (iBUG 300-W point layout).",
+    },
+    detector: {
+      file: fileEntry('detector.onnx', detector),
+      input: { name: 'image', layout: 'NCHW', range: [0, 255], meanRgb: DETECTOR_MEAN_RGB, divisor: 255, defaultSize: DEFAULT_DETECTOR_SIZE, multipleOf: 32 },
+      letterbox: 'image scaled to fit the square input, padded with zeros at the right/bottom',
+      output: { name: 'grid', layout: 'NCHW', channels: 'anchor * 5 + [x, y, w, h, score]', stride: 32 },
+      anchors: DETECTOR_ANCHORS,
+      iouThreshold: DETECTOR_IOU_THRESHOLD,
+      scoreThreshold: 0.5,
+    },
+    landmarks: {
+      file: fileEntry('landmarks.onnx', landmarks),
+      input: { name: 'image', layout: 'NCHW', range: [0, 255], meanRgb: LANDMARKS_MEAN_RGB, divisor: 255, size: LANDMARKS_INPUT_SIZE },
+      letterbox: 'face box scaled to fit the square input, centred, padded with zeros',
+      output: { name: 'landmarks', layout: '[x0, y0, x1, y1, ...] as fractions of the input square', points: 68 },
+    },
+  };
+  writeFileSync(join(outDir, 'align.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log(`models/align: detector.onnx ${detector.length} B, landmarks.onnx ${landmarks.length} B, align.json`);
+}
+
+main();

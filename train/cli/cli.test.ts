@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAttributes, parseManifest } from '../../edge/core/manifest.ts';
+import { loadCheckpoint } from '../engine/checkpoint.ts';
+import { parseArgs } from './args.ts';
+import { runTraining, type RunIo } from './run.ts';
+import { CHECKPOINT_FILE } from './train-loop.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TINY = join(import.meta.dirname, 'fixtures', 'tiny-digits.json');
+const work = mkdtempSync(join(tmpdir(), 'latentlab-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const quiet = (): RunIo => ({ log: () => undefined, interrupted: () => false, progress: false, cacheRoot: work });
+const run = (flags: string[], io: RunIo = quiet()) => runTraining(parseArgs(['--config', TINY, ...flags]), io);
+
+describe('train CLI', () => {
+  it('trains a tiny config end to end into a valid model folder', async () => {
+    const out = join(work, 'models', 'tiny');
+    const result = await run(['--out', out, '--run-dir', join(work, 'runs', 'e2e')]);
+    const manifest = parseManifest(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
+    expect(manifest).toEqual(result.manifest);
+    expect(manifest.latent.dim).toBe(8);
+    parseAttributes(JSON.parse(readFileSync(join(out, 'attributes.json'), 'utf8')), manifest);
+    for (const name of ['encoder.onnx', 'decoder.onnx', 'judge.onnx', 'report.json', 'report.html', 'atlas.png']) expect(existsSync(join(out, name))).toBe(true);
+
+    const encoder = await ort.InferenceSession.create(join(out, 'encoder.onnx'));
+    const decoder = await ort.InferenceSession.create(join(out, 'decoder.onnx'));
+    const { latent } = await encoder.run({ image: new ort.Tensor('float32', new Float32Array(2 * 784).fill(0.2), [2, 1, 28, 28]) });
+    expect(latent.dims).toEqual([2, 8]);
+    const { image } = await decoder.run({ latent });
+    expect(image.dims).toEqual([2, 1, 28, 28]);
+    expect([...(image.data as Float32Array)].every((v) => v >= 0 && v <= 1)).toBe(true);
+
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.validation.pca.mse).toBeGreaterThan(0);
+    expect(report.training.curve).toHaveLength(2);
+    expect(Object.keys(report.attributes).sort()).toEqual(['digit_1', 'odd', 'thickness']);
+    expect(report.pretraining.rows).toHaveLength(2);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data:image/png;base64,');
+    // The model folder is swapped in whole: no staging folder is left beside it.
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toContain('"tiny-digits"');
+  });
+
+  it('resumes after an interruption on the same loss curve', async () => {
+    const straight = await run(['--out', join(work, 'models', 'a'), '--run-dir', join(work, 'runs', 'a'), '--judge', 'null', '--pretraining', 'null']);
+    const pausedDir = join(work, 'runs', 'b');
+    const paused = await run(['--out', join(work, 'models', 'b'), '--run-dir', pausedDir, '--judge', 'null', '--pretraining', 'null', '--stop-after', '4']);
+    expect(paused.manifest).toBeUndefined();
+    expect((await loadCheckpoint(join(pausedDir, CHECKPOINT_FILE))).engine.step).toBe(4);
+    const resumed = await run(['--out', join(work, 'models', 'b'), '--run-dir', pausedDir, '--judge', 'null', '--pretraining', 'null']);
+    expect(resumed.report!.training!.resumedFromStep).toBe(4);
+    const curve = (r: typeof straight) => r.report!.training!.curve.map(({ epoch, step, trainLoss, validationMse }) => ({ epoch, step, trainLoss, validationMse }));
+    expect(curve(resumed)).toEqual(curve(straight));
+    expect(resumed.report!.validation.model.mse).toBe(straight.report!.validation.model.mse);
+  });
+
+  it('stops with a message naming the data field when the image folder is missing', async () => {
+    const config = JSON.parse(readFileSync(TINY, 'utf8'));
+    config.data.source = { kind: 'folder', dir: join(work, 'no-such-folder'), size: 32 };
+    config.model.input = [3, 32, 32];
+    config.model.decoder = [{ type: 'linear', out: 3072 }, { type: 'sigmoid' }, { type: 'reshape', shape: [3, 32, 32] }];
+    const file = join(work, 'folder.json');
+    writeFileSync(file, JSON.stringify(config));
+    await expect(runTraining(parseArgs(['--config', file]), quiet())).rejects.toThrow(/data\.source \(dir .*no-such-folder.*does not exist/);
+  });
+});
+
+describe('train CLI process', () => {
+  const cli = (args: string[]) =>
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'train', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exit = (child: ReturnType<typeof cli>) => new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+
+  it('exits non-zero naming the field of a bad config', async () => {
+    const file = join(work, 'bad.json');
+    const config = JSON.parse(readFileSync(TINY, 'utf8'));
+    config.training.epochs = 0;
+    writeFileSync(file, JSON.stringify(config));
+    const child = cli(['--config', file]);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    expect(await exit(child)).toBe(2);
+    expect(stderr).toMatch(/bad\.json: invalid config[\s\S]*training\.epochs/);
+  });
+
+  it('saves a checkpoint on Ctrl-C and exits with 130', async () => {
+    const runDir = join(work, 'runs', 'sigint');
+    const child = cli(['--config', TINY, '--epochs', '500', '--run-dir', runDir, '--out', join(work, 'models', 'sigint')]);
+    let stderr = '';
+    const started = new Promise<void>((ready) =>
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (stderr.includes('data: ')) ready();
+      }),
+    );
+    await started;
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    expect(await exit(child)).toBe(130);
+    expect(stderr).toContain('checkpoint saved');
+    const checkpoint = await loadCheckpoint(join(runDir, CHECKPOINT_FILE));
+    expect(checkpoint.engine.step).toBeGreaterThanOrEqual(0);
+    expect(existsSync(join(work, 'models', 'sigint'))).toBe(false);
+  });
+});

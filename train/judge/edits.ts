@@ -1,0 +1,101 @@
+import type { Dataset } from '../data/dataset.ts';
+import type { AttributeEditResult } from '../report/report.ts';
+import type { OnnxCodec } from '../report/codec.ts';
+
+/** Judge probabilities [count, K] for images [count, C, H, W]. */
+export type JudgeFn = (images: Float32Array, count: number) => Promise<Float32Array>;
+
+export interface EditProbe {
+  codec: OnnxCodec;
+  judge: JudgeFn;
+  judgeAttributes: string[];
+  dataset: Dataset;
+  /** At most this many negatives per attribute are edited (cost control on a 2-core machine). */
+  maxImages: number;
+}
+
+export interface EditCurve {
+  attribute: string;
+  /** Negatives by label that the judge also calls negative on their unedited reconstruction. */
+  judgedNegatives: number;
+  points: { strength: number; flipRate: number; otherChangeRate: number }[];
+}
+
+function shift(codes: Float32Array, count: number, vector: Float32Array, strength: number): Float32Array {
+  const dim = vector.length;
+  const out = new Float32Array(codes.length);
+  for (let i = 0; i < count; i++) for (let d = 0; d < dim; d++) out[i * dim + d] = codes[i * dim + d] + strength * vector[d];
+  return out;
+}
+
+/**
+ * Moves each negative image's code along `vector` by every strength and asks the judge: how many flip to
+ * positive, and how many of its other decisions change compared with the unedited reconstruction
+ * (the baseline is the reconstruction, not the photo, so the autoencoder's blur is not counted as an edit).
+ */
+export async function editCurve(probe: EditProbe, attribute: string, vector: Float32Array, strengths: number[]): Promise<EditCurve> {
+  const { codec, judge, judgeAttributes, dataset } = probe;
+  const j = judgeAttributes.indexOf(attribute);
+  if (j < 0) throw new Error(`edit check: the judge has no attribute "${attribute}"`);
+  const labels = dataset.attributes[attribute];
+  const k = judgeAttributes.length;
+  const pixels = codec.pixels;
+  // Evenly spaced over all negatives: datasets sorted by class would otherwise contribute only their first classes.
+  const negatives: number[] = [];
+  for (let i = 0; i < dataset.count; i++) if (labels[i] < 0) negatives.push(i);
+  const take = Math.min(probe.maxImages, negatives.length);
+  const candidates = Array.from({ length: take }, (_, n) => negatives[Math.floor(((n + 0.5) * negatives.length) / take)]);
+  const images = new Float32Array(candidates.length * pixels);
+  candidates.forEach((index, n) => images.set(dataset.images.subarray(index * pixels, (index + 1) * pixels), n * pixels));
+  const allCodes = await codec.encode(images, candidates.length);
+  const base = await judge(await codec.decode(allCodes, candidates.length), candidates.length);
+
+  // Keep the images the judge agrees are negative once reconstructed: a flip must be the edit's doing.
+  const keep = candidates.map((_, n) => n).filter((n) => base[n * k + j] <= 0.5);
+  const count = keep.length;
+  const codes = new Float32Array(count * codec.dim);
+  const baseDecisions = new Uint8Array(count * k);
+  keep.forEach((n, m) => {
+    codes.set(allCodes.subarray(n * codec.dim, (n + 1) * codec.dim), m * codec.dim);
+    for (let a = 0; a < k; a++) baseDecisions[m * k + a] = base[n * k + a] > 0.5 ? 1 : 0;
+  });
+  const points: EditCurve['points'] = [];
+  for (const strength of strengths) {
+    if (count === 0) {
+      points.push({ strength, flipRate: Number.NaN, otherChangeRate: Number.NaN });
+      continue;
+    }
+    const after = await judge(await codec.decode(shift(codes, count, vector, strength), count), count);
+    let flips = 0;
+    let otherChanges = 0;
+    for (let m = 0; m < count; m++) {
+      if (after[m * k + j] > 0.5) flips++;
+      for (let a = 0; a < k; a++) if (a !== j && (after[m * k + a] > 0.5 ? 1 : 0) !== baseDecisions[m * k + a]) otherChanges++;
+    }
+    points.push({ strength, flipRate: flips / count, otherChangeRate: k > 1 ? otherChanges / (count * (k - 1)) : 0 });
+  }
+  return { attribute, judgedNegatives: count, points };
+}
+
+/**
+ * The suggested strength, chosen on training images: the smallest that flips `targetFlip` of the judged
+ * negatives, else the one with the best flips-minus-side-effects. Validation images then measure it honestly.
+ */
+export function suggestStrength(curve: EditCurve, targetFlip = 0.8): number {
+  const valid = curve.points.filter((p) => p.strength > 0 && Number.isFinite(p.flipRate));
+  if (valid.length === 0) return 1;
+  const enough = valid.find((p) => p.flipRate >= targetFlip);
+  if (enough) return enough.strength;
+  return valid.reduce((best, p) => (p.flipRate - p.otherChangeRate > best.flipRate - best.otherChangeRate ? p : best)).strength;
+}
+
+export function editResult(curve: EditCurve, strength: number): AttributeEditResult {
+  const at = curve.points.find((p) => p.strength === strength);
+  return {
+    strength,
+    judgedNegatives: curve.judgedNegatives,
+    flipRate: at?.flipRate ?? Number.NaN,
+    otherChangeRate: at?.otherChangeRate ?? Number.NaN,
+    flipRateByStrength: curve.points,
+  };
+}

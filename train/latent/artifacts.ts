@@ -1,0 +1,29 @@
+import type { AttributesFile, Manifest } from '../../edge/core/manifest.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { attributeVectors, type AttributeVector } from './attribute-vectors.ts';
+import { buildAtlas, type AtlasIndex, type AtlasOptions } from './map.ts';
+import { codeStatistics } from './statistics.ts';
+
+export interface LatentArtifacts {
+  latent: Manifest['latent'];
+  attributes: AttributesFile;
+  /** Per attribute: separation (d′) and why any attribute was left out, for report.json. */
+  attributeReport: { separation: Record<string, number | null>; skipped: Record<string, string> };
+  atlas: { png: Uint8Array; index: AtlasIndex };
+}
+
+/**
+ * Everything a model folder derives from the training codes of any encoder: sampling statistics, attribute
+ * vectors and the latent map. `codes` are the encoder's outputs for `dataset`'s images, in the same order.
+ */
+export function latentArtifacts(codes: Float32Array, dim: number, dataset: Dataset, atlas: AtlasOptions = {}): LatentArtifacts {
+  const stats = codeStatistics(codes, dataset.count, dim);
+  const { vectors, skipped } = attributeVectors(codes, dataset.count, dim, dataset.attributes);
+  const toFile = (v: AttributeVector) => ({ vector: v.vector, positives: v.positives, negatives: v.negatives, suggestedRange: v.suggestedRange });
+  return {
+    latent: { dim, mean: Array.from(stats.mean), std: Array.from(stats.std), covariance: Array.from(stats.covariance) },
+    attributes: { attributes: Object.fromEntries(Object.entries(vectors).map(([name, v]) => [name, toFile(v)])) },
+    attributeReport: { separation: Object.fromEntries(Object.entries(vectors).map(([name, v]) => [name, v.separation])), skipped },
+    atlas: buildAtlas(codes, dim, dataset.images, dataset.shape, dataset.ids, atlas),
+  };
+}

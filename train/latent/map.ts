@@ -1,0 +1,144 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { encodePng, tensorToRgba } from '../../edge/core/image/encode.ts';
+import { resamplePlanes } from '../../edge/core/image/resample.ts';
+import { imageSize, type ImageShape } from '../data/dataset.ts';
+import { codeStatistics } from './statistics.ts';
+
+/** The 2-D PCA of the codes: position = axes·(code − mean). Shipped so a client can place a new code on the map. */
+export interface MapProjection {
+  mean: number[];
+  /** Two rows of `dim` values. */
+  axes: [number[], number[]];
+  /** Share of the code variance each axis explains. */
+  explained: [number, number];
+}
+
+export function fitMapProjection(codes: Float32Array, count: number, dim: number): MapProjection {
+  const stats = codeStatistics(codes, count, dim);
+  const covariance = new Matrix(dim, dim);
+  for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) covariance.set(a, b, stats.covariance[a * dim + b]);
+  const evd = new EigenvalueDecomposition(covariance, { assumeSymmetric: true });
+  const order = evd.realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+  const total = evd.realEigenvalues.reduce((s, v) => s + Math.max(0, v), 0) || 1;
+  const axis = (k: number) => {
+    const column = order[k] ? evd.eigenvectorMatrix.getColumn(order[k][1]) : new Array<number>(dim).fill(0);
+    // Eigenvectors have no sign; the largest entry made positive keeps maps of the same model comparable.
+    const peak = column.reduce((p, v) => (Math.abs(v) > Math.abs(p) ? v : p), 0);
+    return peak < 0 ? column.map((v) => -v) : column;
+  };
+  const explainedBy = (k: number) => (order[k] ? Math.max(0, order[k][0]) / total : 0);
+  return { mean: Array.from(stats.mean), axes: [axis(0), axis(1)], explained: [explainedBy(0), explainedBy(1)] };
+}
+
+export function projectCodes(projection: MapProjection, codes: Float32Array, count: number): Float32Array {
+  const dim = projection.mean.length;
+  const points = new Float32Array(count * 2);
+  for (let n = 0; n < count; n++) {
+    for (let k = 0; k < 2; k++) {
+      let sum = 0;
+      for (let j = 0; j < dim; j++) sum += projection.axes[k][j] * (codes[n * dim + j] - projection.mean[j]);
+      points[n * 2 + k] = sum;
+    }
+  }
+  return points;
+}
+
+export interface AtlasItem {
+  /** Index of the image in the dataset the codes came from. */
+  index: number;
+  id: string;
+  /** Its position on the 2-D map. */
+  x: number;
+  y: number;
+  /** Its thumbnail's cell in the atlas PNG (row 0 at the top: high y). */
+  column: number;
+  row: number;
+}
+
+export interface AtlasIndex {
+  image: string;
+  grid: number;
+  thumbnail: number;
+  /** Map coordinates covered by the grid: cell (column, row) spans its 1/grid share of [min, max] per axis. */
+  bounds: { x: [number, number]; y: [number, number] };
+  projection: MapProjection;
+  items: AtlasItem[];
+}
+
+export interface AtlasOptions {
+  /** Cells per side. */
+  grid?: number;
+  /** Thumbnail side in pixels. */
+  thumbnail?: number;
+  /** File name the index refers to. */
+  imageName?: string;
+}
+
+function quantile(sorted: Float32Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
+}
+
+/**
+ * The latent map: the codes' 2-D PCA cut into grid×grid cells; each cell shows the image whose point lies
+ * nearest the cell's centre (cells with no point stay empty). Bounds are the 1st-99th percentiles, so a few
+ * outliers do not squeeze everyone else into a corner.
+ */
+export function buildAtlas(
+  codes: Float32Array,
+  dim: number,
+  images: Float32Array,
+  shape: ImageShape,
+  ids: string[],
+  options: AtlasOptions = {},
+): { png: Uint8Array; index: AtlasIndex } {
+  const count = ids.length;
+  const grid = options.grid ?? 16;
+  const thumbnail = options.thumbnail ?? Math.min(shape[1], 32);
+  if (!Number.isInteger(grid) || grid < 1 || grid > 64) throw new Error(`atlas grid ${grid} must be an integer from 1 to 64`);
+  if (!Number.isInteger(thumbnail) || thumbnail < 4 || thumbnail > 128) throw new Error(`atlas thumbnail ${thumbnail} must be an integer from 4 to 128`);
+  if (images.length !== count * imageSize(shape)) throw new Error(`atlas: ${images.length} pixel values are not ${count} images of [${shape}]`);
+  const projection = fitMapProjection(codes, count, dim);
+  const points = projectCodes(projection, codes, count);
+  const axisBounds = (k: number): [number, number] => {
+    const sorted = Float32Array.from({ length: count }, (_, n) => points[n * 2 + k]).sort();
+    const low = quantile(sorted, 0.01);
+    const high = quantile(sorted, 0.99);
+    return high > low ? [low, high] : [low - 1, low + 1];
+  };
+  const bounds = { x: axisBounds(0), y: axisBounds(1) };
+  const cellOf = (value: number, [low, high]: [number, number]) => Math.min(grid - 1, Math.max(0, Math.floor(((value - low) / (high - low)) * grid)));
+  const centre = (cell: number, [low, high]: [number, number]) => low + ((cell + 0.5) / grid) * (high - low);
+  const best = new Map<number, { n: number; distance: number }>();
+  for (let n = 0; n < count; n++) {
+    const x = points[n * 2];
+    const y = points[n * 2 + 1];
+    if (x < bounds.x[0] || x > bounds.x[1] || y < bounds.y[0] || y > bounds.y[1]) continue;
+    const column = cellOf(x, bounds.x);
+    const row = grid - 1 - cellOf(y, bounds.y);
+    const distance = ((x - centre(column, bounds.x)) / (bounds.x[1] - bounds.x[0])) ** 2 + ((y - centre(grid - 1 - row, bounds.y)) / (bounds.y[1] - bounds.y[0])) ** 2;
+    const key = row * grid + column;
+    const current = best.get(key);
+    if (!current || distance < current.distance) best.set(key, { n, distance });
+  }
+
+  const [channels, height, width] = shape;
+  const side = grid * thumbnail;
+  const canvas = new Float32Array(3 * side * side);
+  const items: AtlasItem[] = [];
+  const size = imageSize(shape);
+  for (const [key, { n }] of [...best].sort((a, b) => a[0] - b[0])) {
+    const row = Math.floor(key / grid);
+    const column = key % grid;
+    const planes = Array.from({ length: channels }, (_, c) => images.subarray(n * size + c * height * width, n * size + (c + 1) * height * width));
+    const small = resamplePlanes(planes, width, height, { left: 0, top: 0, width, height }, thumbnail, thumbnail, 'area');
+    for (let c = 0; c < 3; c++) {
+      const plane = small[channels === 1 ? 0 : c];
+      for (let y = 0; y < thumbnail; y++) {
+        for (let x = 0; x < thumbnail; x++) canvas[c * side * side + (row * thumbnail + y) * side + column * thumbnail + x] = plane[y * thumbnail + x];
+      }
+    }
+    items.push({ index: n, id: ids[n], x: points[n * 2], y: points[n * 2 + 1], column, row });
+  }
+  const png = encodePng(tensorToRgba(canvas, 3, side, side));
+  return { png, index: { image: options.imageName ?? 'atlas.png', grid, thumbnail, bounds, projection, items } };
+}

@@ -1,0 +1,29 @@
+import type { LayerSpec } from '../model/spec.ts';
+import type { GraphBuilder } from '../onnx/graph.ts';
+import type { LayerRule } from './types.ts';
+
+type Linear = Extract<LayerSpec, { type: 'linear' }>;
+
+/** y = x W + b with W as [in, out] (Gemm without transB): also the VAE head's affine maps. */
+export function affineForward(g: GraphBuilder, x: string, weight: string, bias: string): string {
+  return g.op('Gemm', [x, weight, bias]);
+}
+
+export function affineBackward(g: GraphBuilder, dy: string, x: string, weight: string, needInputGrad: boolean) {
+  return {
+    dx: needInputGrad ? g.op('Gemm', [dy, weight], { transB: 1 }) : undefined,
+    dWeight: g.op('Gemm', [x, dy], { transA: 1 }),
+    dBias: g.op('ReduceSum', [dy, g.ints([0])], { keepdims: 0 }),
+  };
+}
+
+export const linear: LayerRule<Linear> = {
+  forward(g, x, _layer, ctx) {
+    const [weight, bias] = ctx.params;
+    return { y: affineForward(g, x, weight, bias), saved: { x } };
+  },
+  backward(g, dy, _layer, saved, ctx) {
+    const { dx, dWeight, dBias } = affineBackward(g, dy, saved.x, ctx.params[0], ctx.needInputGrad);
+    return { dx, dParams: [dWeight, dBias] };
+  },
+};

@@ -1,0 +1,39 @@
+import type { LayerSpec } from '../model/spec.ts';
+import type { GraphBuilder } from '../onnx/graph.ts';
+import { fullShape, type LayerContext, type LayerRule } from './types.ts';
+
+type Flatten = Extract<LayerSpec, { type: 'flatten' }>;
+type Reshape = Extract<LayerSpec, { type: 'reshape' }>;
+type Upsample = Extract<LayerSpec, { type: 'upsample' }>;
+
+// A 0 in a Reshape target copies the input's dimension, so the same node serves static and symbolic batches.
+const toOutShape = (g: GraphBuilder, x: string, ctx: LayerContext) => g.op('Reshape', [x, g.ints([0, ...ctx.info.outShape])]);
+const toInShape = (g: GraphBuilder, dy: string, ctx: LayerContext) => g.op('Reshape', [dy, g.ints([0, ...ctx.info.inShape])]);
+
+export const flatten: LayerRule<Flatten> = {
+  forward: (g, x, _layer, ctx) => ({ y: toOutShape(g, x, ctx), saved: {} }),
+  backward: (g, dy, _layer, _saved, ctx) => ({ dx: toInShape(g, dy, ctx), dParams: [] }),
+};
+
+export const reshape: LayerRule<Reshape> = {
+  forward: (g, x, _layer, ctx) => ({ y: toOutShape(g, x, ctx), saved: {} }),
+  backward: (g, dy, _layer, _saved, ctx) => ({ dx: toInShape(g, dy, ctx), dParams: [] }),
+};
+
+export const upsample: LayerRule<Upsample> = {
+  forward(g, x, { scale }) {
+    // asymmetric + floor makes output pixel (y, x) read input (floor(y / scale), floor(x / scale)): plain replication.
+    const y = g.op('Resize', [x, '', g.floats([1, 1, scale, scale], 'upsample_scales')], {
+      mode: 'nearest',
+      coordinate_transformation_mode: 'asymmetric',
+      nearest_mode: 'floor',
+    });
+    return { y, saved: {} };
+  },
+  backward(g, dy, { scale }, _saved, ctx) {
+    // Each input pixel fed a scale x scale block: its gradient is that block's sum.
+    const [n, c, h, w] = fullShape(ctx, ctx.info.inShape);
+    const blocks = g.op('Reshape', [dy, g.ints([n, c, h, scale, w, scale])]);
+    return { dx: g.op('ReduceSum', [blocks, g.ints([3, 5])], { keepdims: 0 }), dParams: [] };
+  },
+};

@@ -1,0 +1,25 @@
+import type { LayerSpec } from '../model/spec.ts';
+import type { LayerRule, Saved } from './types.ts';
+
+type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
+
+// Both are the identity at inference. In training their randomness is a graph input, drawn by the runner from its seed.
+
+export const dropout: LayerRule<Of<'dropout'>> = {
+  forward(g, x, { rate }, ctx) {
+    if (!ctx.training) return { y: x, saved: {} as Saved };
+    // Inverted dropout: kept values are scaled up so the expected activation matches inference.
+    const scaledMask = g.op('Mul', [ctx.randomInput('keep_mask', 'keepMask', { rate }), g.scalar(1 / (1 - rate))]);
+    return { y: g.op('Mul', [x, scaledMask]), saved: { scaledMask } };
+  },
+  backward: (g, dy, _layer, { scaledMask }) => ({ dx: g.op('Mul', [dy, scaledMask]), dParams: [] }),
+};
+
+export const gaussianNoise: LayerRule<Of<'gaussianNoise'>> = {
+  forward(g, x, { std }, ctx) {
+    if (!ctx.training) return { y: x, saved: {} };
+    const noise = g.op('Mul', [ctx.randomInput('noise', 'normal', { std }), g.scalar(std)]);
+    return { y: g.op('Add', [x, noise]), saved: {} };
+  },
+  backward: (_g, dy) => ({ dx: dy, dParams: [] }),
+};
