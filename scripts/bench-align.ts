@@ -8,6 +8,7 @@
  * Usage: npm run bench:align [-- photos=20 faces=100]
  */
 import { existsSync, readFileSync } from 'node:fs';
+import jpeg from 'jpeg-js';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { alignmentTransform, type AlignTarget } from '../edge/core/align/aligner.ts';
@@ -15,12 +16,10 @@ import { applySimilarity } from '../edge/core/align/geometry.ts';
 import { faceAnchors } from '../edge/core/align/landmarks.ts';
 import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner, placeOnCanvas } from '../edge/core/align/testing.ts';
 import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
-import { preprocessImage } from '../edge/core/image/preprocess.ts';
+import { cropRegion, preprocessImage } from '../edge/core/image/preprocess.ts';
 import { loadModel } from '../edge/core/model-loader.ts';
 import { ModelRuntime } from '../edge/core/runtime.ts';
-import { cropRegion } from '../edge/core/image/preprocess.ts';
 import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
-import jpeg from 'jpeg-js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const photos = Number(args.photos ?? 20);

@@ -23,3 +23,11 @@ describe('Random', () => {
     expect(() => Random.fromSeed(1.5)).toThrow(/safe integer/);
   });
 });
+
+describe('Random.fromState', () => {
+  it('refuses a state that is not four unsigned 32-bit integers', () => {
+    expect(() => Random.fromState([1, 2, 3])).toThrow(/four unsigned 32-bit integers/);
+    expect(() => Random.fromState([1, 2, 3, -4])).toThrow(/four unsigned 32-bit integers/);
+    expect(() => Random.fromState([0, 0, 0, 0])).toThrow(/not all zero/);
+  });
+});

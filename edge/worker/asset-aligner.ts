@@ -11,11 +11,15 @@ export function assetAlignerProvider(assets: AssetsBinding, backend: InferenceBa
   const fetchAsset = assetFetcher(assets);
   let aligner: Promise<FaceAligner | undefined> | undefined;
   const load = async () => {
-    const responses = await Promise.all(['detector.onnx', 'landmarks.onnx'].map((name) => fetchAsset(`/models/align/${name}`)));
+    const names = ['detector.onnx', 'landmarks.onnx'];
+    const responses = await Promise.all(names.map((name) => fetchAsset(`/models/align/${name}`)));
     if (responses.some((response) => response.status === 404)) return undefined;
-    const failed = responses.find((response) => !response.ok);
-    if (failed) throw new Error(`static asset ${new URL(failed.url || 'https://assets.invalid/models/align/').pathname} answered ${failed.status}`);
-    const [detector, landmarks] = await Promise.all(responses.map(async (response) => new Uint8Array(await response.arrayBuffer())));
+    const [detector, landmarks] = await Promise.all(
+      responses.map(async (response, k) => {
+        if (!response.ok) throw new Error(`static asset /models/align/${names[k]} answered ${response.status}`);
+        return new Uint8Array(await response.arrayBuffer());
+      }),
+    );
     return new FaceAligner(backend, { detector, landmarks });
   };
   return () => {

@@ -1,12 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { decode as decodePng } from 'fast-png';
+import { decode as decodePng, encode as encodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { contractSuite, referenceOutputs, request, type Fetch } from '../contract.ts';
+import { ALIGN_MODEL_DIR, celebaImage, celebaPresent, placeOnCanvas } from '../core/align/testing.ts';
+import { parseManifest } from '../core/manifest.ts';
 import { ModelRegistry } from '../core/registry.ts';
+import { nodeAlignerProvider } from '../node/aligner.ts';
+import { ALIGN_HEADER } from '../routes/alignment.ts';
+import { syntheticPng } from '../testing/images.ts';
 import { createFixtureModel, memoryModelSource, type FixtureModel } from '../testing/fixture-model.ts';
 import { writeFixtureModel } from '../testing/write-fixture.ts';
 import { assembleWorkerAssets } from './assemble-assets.ts';
@@ -16,6 +22,19 @@ let workDir: string;
 let fixture: FixtureModel;
 let worker: LocalWorker | undefined;
 let nodeFetch: Fetch;
+const alignPresent = existsSync(path.join(ALIGN_MODEL_DIR, 'detector.onnx'));
+
+/** The fixture declared a face model (`input.face`), so uploads to it go through face alignment. */
+function faceModel(base: FixtureModel): FixtureModel {
+  const manifest = parseManifest({
+    ...base.manifest,
+    id: 'face-fixture',
+    input: { ...base.manifest.input, face: { leftEye: [0.32, 0.4], rightEye: [0.68, 0.4], mouth: [0.5, 0.78] } },
+  });
+  const files = new Map(base.files);
+  files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+  return { ...base, id: manifest.id, manifest, files };
+}
 
 /** The contract suite speaks to `http://api.test`; the Worker listens on a local port. */
 const workerFetch: Fetch = (incoming) => {
@@ -26,14 +45,20 @@ const workerFetch: Fetch = (incoming) => {
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'latentlab-worker-test-'));
   fixture = await createFixtureModel();
+  const face = faceModel(fixture);
   await writeFixtureModel(path.join(workDir, 'models'), fixture);
+  await writeFixtureModel(path.join(workDir, 'models'), face);
+  if (alignPresent) await cp(ALIGN_MODEL_DIR, path.join(workDir, 'models', 'align'), { recursive: true });
   const assets = await assembleWorkerAssets({
     modelsDir: path.join(workDir, 'models'),
     siteDir: path.join(workDir, 'no-site'),
     outDir: path.join(workDir, 'assets'),
   });
   worker = await startLocalWorker({ assetsDir: assets.outDir });
-  const app = createApp({ registry: new ModelRegistry(memoryModelSource([fixture]), ort) });
+  const app = createApp({
+    registry: new ModelRegistry(memoryModelSource([fixture, face]), ort),
+    aligner: nodeAlignerProvider(path.join(workDir, 'models')),
+  });
   nodeFetch = async (incoming) => app.fetch(incoming);
 });
 
@@ -77,8 +102,35 @@ describe('Workers runtime against the Node app', () => {
 
   it('serves the model files as static assets beside the API', async () => {
     const index = await worker!.fetch('/models/index.json');
-    expect(await index.json()).toEqual({ models: [expect.objectContaining({ id: fixture.id, dim: fixture.manifest.latent.dim })] });
+    const listed = ((await index.json()) as { models: { id: string }[] }).models.map((m) => m.id);
+    expect(listed).toEqual(['face-fixture', fixture.id]);
     const encoder = await worker!.fetch(`/models/${fixture.id}/encoder.onnx`);
     expect(Buffer.from(await encoder.arrayBuffer()).equals(fixture.files.get('encoder.onnx')!)).toBe(true);
+  });
+});
+
+describe.skipIf(!alignPresent)('face alignment on the Workers runtime', () => {
+  const encode = (fetchFrom: Fetch, body: Uint8Array) =>
+    fetchFrom(request('/v1/models/face-fixture/encode', { method: 'POST', headers: { 'Content-Type': 'image/png' }, body: body as BodyInit }));
+
+  it('refuses an upload without a face like Node does', async () => {
+    const [onWorker, onNode] = [await encode(workerFetch, syntheticPng(3, 96, 96)), await encode(nodeFetch, syntheticPng(3, 96, 96))];
+    expect(onWorker.status).toBe(onNode.status);
+    expect(((await onWorker.json()) as { error: { code: string } }).error.code).toBe(((await onNode.json()) as { error: { code: string } }).error.code);
+  });
+
+  // CelebA is research-only: read in place when this machine has it, never copied into the repository.
+  it.skipIf(!celebaPresent)('finds the same face and transform, and gives the same latent as Node', async () => {
+    const photo = placeOnCanvas(celebaImage(1), 320, 1.8);
+    const png = encodePng({ width: photo.width, height: photo.height, data: photo.data, channels: 4, depth: 8 });
+    const [onWorker, onNode] = [await encode(workerFetch, png), await encode(nodeFetch, png)];
+    expect(onWorker.status, await onWorker.clone().text()).toBe(200);
+    expect(onNode.status).toBe(200);
+    const align = (r: Response) => (JSON.parse(r.headers.get(ALIGN_HEADER) ?? '{}') as { image: { applied: boolean; matrix: number[] } }).image;
+    const [workerAlign, nodeAlign] = [align(onWorker), align(onNode)];
+    expect(workerAlign.applied).toBe(true);
+    expect(maxAbsDiff(workerAlign.matrix, nodeAlign.matrix)).toBeLessThanOrEqual(1e-3);
+    const [a, b] = [(await onWorker.json()) as { latent: number[] }, (await onNode.json()) as { latent: number[] }];
+    expect(maxAbsDiff(a.latent, b.latent)).toBeLessThanOrEqual(1e-4);
   });
 });

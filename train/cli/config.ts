@@ -88,6 +88,8 @@ const pretrainingSchema = z.object({
   /** Each classifier gets at least this many updates, however few labels it has. */
   minSteps: positiveInt.max(100_000).default(200),
   lr: z.number().positive().default(1e-3),
+  /** Learning rate when only the head learns (frozen encoder): a lone linear layer takes larger steps. */
+  frozenLr: z.number().positive().default(1e-2),
 });
 
 const DEFAULT_STRENGTHS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3];

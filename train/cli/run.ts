@@ -49,9 +49,11 @@ const MAX_COVARIANCE_DIM = 256;
  * The fields that determine the trained weights: a checkpoint is reused only when they are unchanged.
  * The time budget is left out: it decides where a run stops, not the steps it takes.
  */
-function trainingHash(config: TrainConfig): string {
+function trainingHash(config: TrainConfig, validationIds: string[]): string {
   const training = config.training && { ...config.training, maxMinutes: undefined };
-  const relevant = { model: config.model, codeSize: config.codeSize, data: config.data, training, engine: config.engine };
+  // The held-out ids catch what the config cannot: a changed split (e.g. a new random generator) must not resume old weights.
+  const split = createHash('sha256').update(validationIds.join('\n')).digest('hex');
+  const relevant = { model: config.model, codeSize: config.codeSize, data: config.data, training, engine: config.engine, split };
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 12);
 }
 
@@ -129,7 +131,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
   let float32Files = pcaFiles;
   let parameters = pca.dim * (pca.mean.length + 1);
   if (spec) {
-    const hash = trainingHash(config);
+    const hash = trainingHash(config, validation.ids);
     runDir = resolve(config.runDir ?? join(cacheRoot, '.cache', 'runs', `${config.id}-${hash}`));
     outcome = await runTrainingLoop({
       config,

@@ -51,6 +51,8 @@ export interface PretrainingOptions {
   labelFractions: number[];
   epochs: number;
   lr: number;
+  /** Learning rate of the frozen-encoder run, where only the head learns. */
+  frozenLr?: number;
   seed: number;
   batch?: number;
   /** Fewer updates than this make the smallest label sets meaningless; each run gets at least this many. */
@@ -95,7 +97,7 @@ export async function runPretrainingExperiment(spec: ModelSpec, aeParams: Map<st
     const data = { images, targets, count: labelled };
     const scratch = await trainClassifier(classifier, data, common);
     const pretrained = await trainClassifier(classifier, data, { ...common, initial });
-    const frozen = await trainClassifier(classifier, data, { ...common, initial, frozen: (name) => initial.has(name) });
+    const frozen = await trainClassifier(classifier, data, { ...common, lr: options.frozenLr ?? options.lr, initial, frozen: (name) => initial.has(name) });
     rows.push({
       labelFraction: fraction,
       labelled,
@@ -105,5 +107,5 @@ export async function runPretrainingExperiment(spec: ModelSpec, aeParams: Map<st
       frozenAccuracy: accuracy(await predict(frozen, validation.images, validation.count, options.device), truth, classes),
     });
   }
-  return { target: options.target, classes, epochs: options.epochs, rows };
+  return { target: options.target, lr: options.lr, frozenLr: options.frozenLr ?? options.lr, classes, epochs: options.epochs, rows };
 }

@@ -61,6 +61,8 @@ export function lineChartSvg(series: Series[], options: { title: string; xLabel:
     const pts = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!logY || y > 0));
     if (pts.length) {
       parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${pts.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
+      // Markers keep short series (a few epochs, a single point) visible.
+      if (pts.length <= 60) for (const [x, y] of pts) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
     }
     const ly = margin.top + 4 + i * 14;
     parts.push(`<rect x="${width - margin.right - 150}" y="${ly}" width="10" height="3" fill="${s.color}"/>`);

@@ -79,7 +79,7 @@ the judge then says whether the attribute is present, and whether any of its oth
   }
   if (report.pretraining) {
     const p = report.pretraining;
-    sections.push(`<h2>Unsupervised pretraining</h2><p>A classifier of <code>${escapeHtml(p.target)}</code> (${p.classes} classes) with the encoder's architecture plus a rectifier and a linear head, trained on a fraction of the labelled training images: from random weights, fine-tuned from the autoencoder's encoder, and with that encoder frozen (only the head learns). Validation accuracy:</p>${table(
+    sections.push(`<h2>Unsupervised pretraining</h2><p>A classifier of <code>${escapeHtml(p.target)}</code> (${p.classes} classes) with the encoder's architecture plus a rectifier and a linear head, trained on a fraction of the labelled training images: from random weights and fine-tuned from the autoencoder's encoder (learning rate ${p.lr}), and with that encoder frozen so only the head learns (learning rate ${p.frozenLr}). Validation accuracy:</p>${table(
       ['labels used', 'labelled images', 'updates', 'from scratch', 'fine-tuned encoder', 'frozen encoder'],
       p.rows.map((r) => [pct(r.labelFraction), r.labelled, r.steps, pct(r.scratchAccuracy), pct(r.pretrainedAccuracy), pct(r.frozenAccuracy)]),
     )}`);

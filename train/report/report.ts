@@ -35,6 +35,8 @@ export interface JudgeFigures {
 
 export interface PretrainingFigures {
   target: string;
+  lr: number;
+  frozenLr: number;
   classes: number;
   epochs: number;
   rows: { labelFraction: number; labelled: number; steps: number; scratchAccuracy: number; pretrainedAccuracy: number; frozenAccuracy: number }[];
