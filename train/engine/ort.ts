@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { Random } from '../../edge/core/random.ts';
 import { buildForwardGraph } from '../graphs/inference.ts';
 import { fillRandom } from './random-inputs.ts';
-import { buildTrainingGraph, type RandomInput, type TrainingGraph } from '../graphs/training.ts';
+import { buildTrainingGraph, type TrainingGraph } from '../graphs/training.ts';
 import { initParams } from '../model/shapes.ts';
 import { Adam } from '../optim/adam.ts';
 import type { Device, EngineOptions, EngineState, GradientResult, StepResult, TrainingEngine } from './engine.ts';
