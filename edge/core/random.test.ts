@@ -26,8 +26,8 @@ describe('Random', () => {
 
 describe('Random.fromState', () => {
   it('refuses a state that is not four unsigned 32-bit integers', () => {
-    expect(() => Random.fromState([1, 2, 3])).toThrow(/four unsigned 32-bit integers/);
-    expect(() => Random.fromState([1, 2, 3, -4])).toThrow(/four unsigned 32-bit integers/);
+    expect(() => Random.fromState([1, 2, 3])).toThrow(/four 32-bit unsigned integers/);
+    expect(() => Random.fromState([1, 2, 3, -4])).toThrow(/four 32-bit unsigned integers/);
     expect(() => Random.fromState([0, 0, 0, 0])).toThrow(/not all zero/);
   });
 });

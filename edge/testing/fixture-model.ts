@@ -1,9 +1,9 @@
-import { GraphBuilder } from '../../train/onnx/graph.ts';
+import { fitPca, pcaEncode } from '../../train/pca/fit.ts';
+import { pcaDecoderOnnx, pcaEncoderOnnx } from '../../train/pca/export.ts';
 import { parseAttributes, parseManifest, type AttributesFile, type Manifest } from '../core/manifest.ts';
 import type { ModelSource } from '../core/registry.ts';
 import { Random } from '../core/random.ts';
 import { sha256Hex } from '../core/sha256.ts';
-import { fitPca, project, type PcaFit } from './pca.ts';
 import { syntheticImage } from './synthetic-images.ts';
 
 export const FIXTURE_ID = 'fixture';
@@ -16,32 +16,6 @@ export interface FixtureModel {
   attributes: AttributesFile;
   /** Every file of the model folder by relative path, manifest.json included. */
   files: Map<string, Uint8Array>;
-}
-
-function encoderGraph(fit: PcaFit, size: number): Uint8Array {
-  const g = new GraphBuilder('fixture-encoder');
-  const image = g.input('image', 'float32', ['N', 3, size, size]);
-  const flat = g.op('Flatten', [image], { axis: 1 });
-  const weights = g.initializer('components', 'float32', [fit.k, fit.d], fit.components);
-  const offset = new Float32Array(fit.k);
-  for (let c = 0; c < fit.k; c++) for (let j = 0; j < fit.d; j++) offset[c] -= fit.components[c * fit.d + j] * fit.mean[j];
-  const bias = g.initializer('offset', 'float32', [fit.k], offset);
-  g.output(g.op('Gemm', [flat, weights, bias], { transB: 1 }, 'latent'), 'float32', ['N', fit.k]);
-  return g.serialize();
-}
-
-function decoderGraph(fit: PcaFit, size: number): Uint8Array {
-  const g = new GraphBuilder('fixture-decoder');
-  const latent = g.input('latent', 'float32', ['N', fit.k]);
-  const weights = g.initializer('components', 'float32', [fit.k, fit.d], fit.components);
-  const mean = g.initializer('mean', 'float32', [fit.d], fit.mean);
-  const flat = g.op('Gemm', [latent, weights, mean]);
-  const low = g.initializer('clip_low', 'float32', [], Float32Array.of(0));
-  const high = g.initializer('clip_high', 'float32', [], Float32Array.of(1));
-  const shape = g.initializer('image_shape', 'int64', [4], BigInt64Array.of(-1n, 3n, BigInt(size), BigInt(size)));
-  const clipped = g.op('Clip', [flat, low, high]);
-  g.output(g.op('Reshape', [clipped, shape], {}, 'image'), 'float32', ['N', 3, size, size]);
-  return g.serialize();
 }
 
 function meanOf(codes: Float32Array[], dim: number): number[] {
@@ -59,8 +33,11 @@ const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, 
 export async function createFixtureModel(seed = 7): Promise<FixtureModel> {
   const random = Random.fromSeed(seed);
   const images = Array.from({ length: 160 }, () => syntheticImage(random, FIXTURE_SIZE));
-  const fit = fitPca(images.map((i) => i.pixels), FIXTURE_DIM, seed);
-  const codes = images.map((i) => project(fit, i.pixels));
+  const pixels = new Float32Array(images.length * 3 * FIXTURE_SIZE * FIXTURE_SIZE);
+  images.forEach((image, n) => pixels.set(image.pixels, n * image.pixels.length));
+  const fit = await fitPca(pixels, images.length, [3, FIXTURE_SIZE, FIXTURE_SIZE], FIXTURE_DIM, { method: 'covariance', seed });
+  const allCodes = pcaEncode(fit, pixels, images.length);
+  const codes = images.map((_, n) => allCodes.subarray(n * FIXTURE_DIM, (n + 1) * FIXTURE_DIM));
   const mean = meanOf(codes, FIXTURE_DIM);
   const std = mean.map((m, i) => Math.sqrt(codes.reduce((s, z) => s + (z[i] - m) ** 2, 0) / codes.length));
   const direction = (label: (i: (typeof images)[number]) => boolean, description: string) => {
@@ -75,8 +52,8 @@ export async function createFixtureModel(seed = 7): Promise<FixtureModel> {
     { latent: { dim: FIXTURE_DIM, mean, std } },
   );
   const files = new Map<string, Uint8Array>([
-    ['encoder.onnx', encoderGraph(fit, FIXTURE_SIZE)],
-    ['decoder.onnx', decoderGraph(fit, FIXTURE_SIZE)],
+    ['encoder.onnx', pcaEncoderOnnx(fit)],
+    ['decoder.onnx', pcaDecoderOnnx(fit)],
     ['attributes.json', json(attributes)],
   ]);
   const entry = async (path: string) => ({ path, sha256: await sha256Hex(files.get(path)!), bytes: files.get(path)!.byteLength });
