@@ -92,15 +92,17 @@ const pretrainingSchema = z.object({
   frozenLr: z.number().positive().default(1e-2),
 });
 
-const DEFAULT_STRENGTHS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3];
+const DEFAULT_STRENGTHS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 
 const editsSchema = z.object({
   /** Attributes whose edits are checked against the judge (default: the judge's attributes). */
   attributes: z.array(z.string().min(1)).min(1).optional(),
   /** Strengths tried, in units of the attribute vector; the suggested one is picked from them on training images. */
   strengths: z.array(z.number().positive().max(10)).min(1).default(DEFAULT_STRENGTHS),
-  /** The suggested strength is the smallest that flips this share of training negatives. */
-  targetFlip: z.number().gt(0).max(1).default(0.8),
+  /** The suggested strength is the smallest that flips this share of training negatives… */
+  targetFlip: z.number().gt(0).max(1).default(0.7),
+  /** …while changing at most this share of the judge's other decisions (when some strength manages both). */
+  maxOtherChange: z.number().min(0).max(1).default(0.2),
   /** Negative images per attribute to edit, on each split. */
   maxImages: positiveInt.max(5000).default(300),
 });
@@ -136,7 +138,7 @@ export const configSchema = z
     attributes: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
     judge: judgeSchema.optional(),
     pretraining: pretrainingSchema.optional(),
-    edits: editsSchema.default({ strengths: DEFAULT_STRENGTHS, targetFlip: 0.8, maxImages: 300 }),
+    edits: editsSchema.default({ strengths: DEFAULT_STRENGTHS, targetFlip: 0.7, maxOtherChange: 0.2, maxImages: 300 }),
     report: reportSchema.default({ images: 10, editImages: 4, scale: 2 }),
     /** Warn when a shipped file is larger than this (the repository's limit for committed models). */
     maxFileMB: z.number().positive().default(8),

@@ -3,6 +3,7 @@ import type { ManifestInput } from '../../edge/core/manifest.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE, loadImageFolder } from '../data/image-folder.ts';
 import { loadMnist } from '../data/mnist.ts';
+import { MNIST_INPUT } from '../data/sources.ts';
 import { splitDataset, type DatasetSplit } from '../data/split.ts';
 import type { TrainConfig } from './config.ts';
 
@@ -14,16 +15,6 @@ export interface TrainingData {
   /** The preprocessing the manifest states, so uploads are prepared like the training images. */
   input: ManifestInput;
 }
-
-/** MNIST digits are white on black, centred; the API inverts dark-on-light drawings to match. */
-const MNIST_INPUT: ManifestInput = {
-  channels: 1,
-  height: 28,
-  width: 28,
-  layout: 'NCHW',
-  range: [0, 1],
-  preprocess: { crop: { kind: 'center-square' }, resize: 'area', grayscale: true, invertIfLightBackground: true },
-};
 
 export class DataError extends Error {
   constructor(message: string) {

@@ -49,7 +49,7 @@ const MAX_COVARIANCE_DIM = 256;
  * The fields that determine the trained weights: a checkpoint is reused only when they are unchanged.
  * The time budget is left out: it decides where a run stops, not the steps it takes.
  */
-function trainingHash(config: TrainConfig, validationIds: string[]): string {
+export function trainingHash(config: TrainConfig, validationIds: string[]): string {
   const training = config.training && { ...config.training, maxMinutes: undefined };
   // The held-out ids catch what the config cannot: a changed split (e.g. a new random generator) must not resume old weights.
   const split = createHash('sha256').update(validationIds.join('\n')).digest('hex');
@@ -190,7 +190,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
       const calibration = subset(train, Math.max(validation.count, 2000));
       for (const attribute of (config.edits.attributes ?? judgeAttributes).filter((a) => vectors[a])) {
         const vector = Float32Array.from(vectors[attribute].vector);
-        const strength = suggestStrength(await editCurve(probe(calibration), attribute, vector, config.edits.strengths), config.edits.targetFlip);
+        const strength = suggestStrength(await editCurve(probe(calibration), attribute, vector, config.edits.strengths), config.edits.targetFlip, config.edits.maxOtherChange);
         vectors[attribute].suggestedRange = [-strength, strength];
         editResults[attribute] = editResult(await editCurve(probe(validation), attribute, vector, config.edits.strengths), strength);
         const r = editResults[attribute];

@@ -8,8 +8,12 @@ const curve = (points: [number, number, number][]): EditCurve => ({
 });
 
 describe('suggested edit strength', () => {
-  it('is the smallest strength that flips the target share', () => {
-    expect(suggestStrength(curve([[0.5, 0.3, 0], [1, 0.85, 0.1], [2, 1, 0.4]]), 0.8)).toBe(1);
+  it('is the smallest strength that flips the target share within the side-effect limit', () => {
+    expect(suggestStrength(curve([[0.5, 0.3, 0], [1, 0.85, 0.1], [2, 1, 0.4]]), 0.8, 0.2)).toBe(1);
+    expect(suggestStrength(curve([[0.5, 0.75, 0.25], [1, 0.85, 0.15], [2, 1, 0.4]]), 0.7, 0.2)).toBe(1);
+  });
+  it('accepts side effects when no strength flips enough without them', () => {
+    expect(suggestStrength(curve([[0.5, 0.3, 0.1], [1, 0.75, 0.3], [2, 1, 0.4]]), 0.7, 0.2)).toBe(1);
   });
   it('falls back to the best flips-minus-side-effects when no strength reaches the target', () => {
     expect(suggestStrength(curve([[0.5, 0.2, 0], [1, 0.5, 0.05], [2, 0.6, 0.5]]), 0.8)).toBe(1);

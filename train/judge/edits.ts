@@ -79,11 +79,15 @@ export async function editCurve(probe: EditProbe, attribute: string, vector: Flo
 
 /**
  * The suggested strength, chosen on training images: the smallest that flips `targetFlip` of the judged
- * negatives, else the one with the best flips-minus-side-effects. Validation images then measure it honestly.
+ * negatives while changing at most `maxOtherChange` of the other decisions; failing that, the smallest that
+ * flips enough; failing that, the one with the best flips-minus-side-effects. Validation images then measure
+ * it honestly.
  */
-export function suggestStrength(curve: EditCurve, targetFlip = 0.8): number {
+export function suggestStrength(curve: EditCurve, targetFlip = 0.7, maxOtherChange = 0.2): number {
   const valid = curve.points.filter((p) => p.strength > 0 && Number.isFinite(p.flipRate));
   if (valid.length === 0) return 1;
+  const clean = valid.find((p) => p.flipRate >= targetFlip && p.otherChangeRate <= maxOtherChange);
+  if (clean) return clean.strength;
   const enough = valid.find((p) => p.flipRate >= targetFlip);
   if (enough) return enough.strength;
   return valid.reduce((best, p) => (p.flipRate - p.otherChangeRate > best.flipRate - best.otherChangeRate ? p : best)).strength;
