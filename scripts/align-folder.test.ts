@@ -2,10 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from '../edge/core/align/testing.ts';
 import { decodeImage } from '../edge/core/image/decode.ts';
 import { encodePng } from '../edge/core/image/encode.ts';
+import { decodedFacePhoto } from '../edge/testing/decoded-face.ts';
 import { syntheticPng } from '../edge/testing/images.ts';
+import { loadFaceAlignStep } from '../train/data/face-align.ts';
+import { CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
 import { alignFolder } from './align-folder.ts';
 
 describe('alignFolder', () => {
@@ -17,15 +19,12 @@ describe('alignFolder', () => {
     const out = join(dir, 'aligned');
     mkdirSync(photos);
     writeFileSync(join(photos, 'shapes.png'), syntheticPng(5, 160, 120));
-    // CelebA is research-only: the face is generated into the temporary folder at test time and deleted after.
-    if (celebaPresent) writeFileSync(join(photos, 'face.png'), encodePng(placeOnCanvas(celebaImage(1), 320, 1.8, 10)));
-    const result = await alignFolder(photos, out, 48, nodeAligner());
+    writeFileSync(join(photos, 'face.png'), encodePng(decodedFacePhoto(160, 120, 1.5)));
+    const result = await alignFolder(photos, out, 48, loadFaceAlignStep(CELEBA_ALIGNED_FACE));
     expect(result.skipped.map((s) => s.file)).toEqual(['shapes.png']);
     expect(result.skipped[0].reason).toMatch(/^no_face/);
-    if (celebaPresent) {
-      expect(result.written).toEqual(['face.png']);
-      const aligned = decodeImage(new Uint8Array(readFileSync(join(out, 'face.png'))));
-      expect([aligned.width, aligned.height]).toEqual([48, 48]);
-    }
+    expect(result.written).toEqual(['face.png']);
+    const aligned = decodeImage(new Uint8Array(readFileSync(join(out, 'face.png'))));
+    expect([aligned.width, aligned.height]).toEqual([48, 48]);
   });
 });

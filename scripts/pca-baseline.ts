@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     const dim = integer(values['faces-code'], 'faces-code', 1, 4096);
     const size = integer(values.size, 'size', 8, 512);
     const { crop, resize } = celebaInput(size).preprocess;
-    const loaded = loadImageFolder({ dir: celeba, size, crop, resize, cacheDir: resolve(values.cache), name: 'celeba' });
+    const loaded = await loadImageFolder({ dir: celeba, size, crop, resize, cacheDir: resolve(values.cache), name: 'celeba' });
     const split = splitDataset(loaded.dataset, { validationFraction, seed });
     const dir = join(out, 'pca-faces');
     const result = await buildPcaModel({

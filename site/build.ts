@@ -1,7 +1,7 @@
 // First import on purpose: edge/schemas.ts calls `.openapi()` on core zod schemas, which only works for schemas created
 // after @hono/zod-openapi has extended zod (zod 4 attaches methods per instance). Reported to the API owner.
 import '@hono/zod-openapi';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +59,22 @@ async function copyModels(outDir: string, modelsDir: string): Promise<string[]> 
 }
 
 /**
+ * Copies the face alignment networks (models/align/: align.json and the two files it names) when present, so face
+ * models can align uploads in the browser; they are fetched only when a face model gets an upload.
+ */
+async function copyAlignModels(outDir: string, modelsDir: string): Promise<void> {
+  const from = path.join(modelsDir, 'align');
+  if (!existsSync(path.join(from, 'align.json'))) return;
+  const description = JSON.parse(await readFile(path.join(from, 'align.json'), 'utf8')) as Record<string, { file?: { path?: unknown } }>;
+  const files = ['detector', 'landmarks'].map((network) => description[network]?.file?.path);
+  if (!files.every((file): file is string => typeof file === 'string' && /^[\w.-]+$/.test(file))) {
+    throw new Error(`${path.join(from, 'align.json')} must name detector.file.path and landmarks.file.path as plain file names`);
+  }
+  await mkdir(path.join(outDir, 'models', 'align'), { recursive: true });
+  for (const file of ['align.json', ...files]) await cp(path.join(from, file), path.join(outDir, 'models', 'align', file));
+}
+
+/**
  * The widget loader is bundled on its own so it keeps a stable URL (`/widgets.js`) that blogs can link to. Vite (Astro's
  * bundler) rather than esbuild: rollup drops the unused parts of zod's namespace object, esbuild keeps all of it (~450 KB).
  */
@@ -110,6 +126,7 @@ export async function buildSite(options: SiteBuildOptions = {}): Promise<{ outDi
   await astroBuild({ root: siteDir, outDir, logLevel: options.quiet ? 'error' : 'info' });
   await Promise.all([buildWidgets(outDir), copyOrt(outDir)]);
   const models = existsSync(modelsDir) ? await copyModels(outDir, modelsDir) : [];
+  if (existsSync(modelsDir)) await copyAlignModels(outDir, modelsDir);
   if (snapshot) await rm(snapshot, { force: true });
   return { outDir, models };
 }

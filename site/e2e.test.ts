@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './testing/browser.ts';
-import { buildTestSite, writeSyntheticPng, type TestSite } from './testing/site-fixture.ts';
+import { buildTestSite, writeFacePng, writeSyntheticPng, type TestSite } from './testing/site-fixture.ts';
 import { serveStaticSite, type RunningServer } from './testing/static-server.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +121,57 @@ describe('site in chromium', () => {
     await page.close();
   });
 
+  it('boxes the face of an upload, re-aligns when the box is moved, and offers a manual crop when there is no face', async () => {
+    const page = await openPage('morph/');
+    await waitForModel(page);
+    await page.selectOption('[data-model-select]', site.faceModelId);
+    await page.waitForSelector(`html[data-model-ready="${site.faceModelId}"]`, { timeout: 30_000 });
+    const slotA = page.locator('[data-image-source="morph-a"]');
+    const statusA = slotA.locator('[data-source-status]');
+    await page.setInputFiles('#morph-a-file', await writeFacePng(path.join(site.root, 'face.png')));
+    await expect.poll(() => statusA.textContent(), { timeout: 30_000 }).toMatch(/^Face found in face\.png/);
+    expect(await slotA.locator('details[data-crop]').evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+    // The box (orange outline and handle) and the eye and mouth landmarks (teal dots) are drawn on the photo.
+    const drawn = await slotA.locator('[data-crop-canvas]').evaluate((canvas: HTMLCanvasElement) => {
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const near = (i: number, [r, g, b]: number[]) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 24;
+      let box = 0;
+      let dots = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (near(i, [244, 162, 97])) box++;
+        if (near(i, [46, 196, 182])) dots++;
+      }
+      return { box, dots };
+    });
+    expect(drawn.box).toBeGreaterThan(200);
+    expect(drawn.dots).toBeGreaterThan(10);
+    const encoded = slotA.locator('[data-source-canvas]');
+    const detected = await canvasFingerprint(encoded);
+
+    await slotA.locator('[data-crop-canvas]').scrollIntoViewIfNeeded();
+    const preview = (await slotA.locator('[data-crop-canvas]').boundingBox())!;
+    await page.mouse.move(preview.x + preview.width / 2, preview.y + preview.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(preview.x + preview.width * 0.62, preview.y + preview.height * 0.56, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => statusA.textContent()).toMatch(/framed by your box/);
+    await expect.poll(async () => (await canvasFingerprint(encoded)).hash).not.toBe(detected.hash);
+    await slotA.locator('[data-crop-reset]').click();
+    await expect.poll(() => statusA.textContent()).toMatch(/^Face found in face\.png/);
+    await expect.poll(async () => (await canvasFingerprint(encoded)).hash).toBe(detected.hash);
+
+    const slotB = page.locator('[data-image-source="morph-b"]');
+    await page.setInputFiles('#morph-b-file', await writeSyntheticPng(path.join(site.root, 'shapes.png'), 5, 160));
+    await expect.poll(() => slotB.locator('[data-source-status]').textContent(), { timeout: 30_000 }).toMatch(/^No face found in shapes\.png/);
+    expect(await slotB.locator('details[data-crop]').evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+    expect(await slotB.locator('[data-crop-reset]').isHidden()).toBe(true);
+    const manual = await canvasFingerprint(slotB.locator('[data-source-canvas]'));
+    await slotB.locator('[data-crop-size]').fill('0.5');
+    await expect.poll(async () => (await canvasFingerprint(slotB.locator('[data-source-canvas]'))).hash).not.toBe(manual.hash);
+    await auditPage(page, 'morph-face');
+    await page.close();
+  });
+
   it('moving an attribute slider changes the edited image', async () => {
     const page = await openPage('attributes/');
     await waitForModel(page);
@@ -197,7 +248,7 @@ describe('site in chromium', () => {
     const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await narrow.screenshot({ path: path.join(artifacts, 'morph-360px.png'), fullPage: true });
     await narrow.close();
-    expect(Object.keys(axeFindings).sort()).toEqual(['api', 'attributes', 'embed', 'embed-frame', 'generate', 'home', 'learn', 'map', 'morph']);
+    expect(Object.keys(axeFindings).sort()).toEqual(['api', 'attributes', 'embed', 'embed-frame', 'generate', 'home', 'learn', 'map', 'morph', 'morph-face']);
     expect(Object.entries(axeFindings).filter(([, violations]) => violations.length)).toEqual([]);
     expect(overflow).toBeLessThanOrEqual(0);
   });

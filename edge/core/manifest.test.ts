@@ -62,4 +62,18 @@ describe('attributes schema', () => {
     a.attributes.Red.suggestedRange = [-2, 2];
     expect(problemsOf(() => parseAttributes(a, fixture.manifest))).toMatch(/attributes\.Round\.vector: has 2 values, latent\.dim is 8/);
   });
+
+  it('accepts the optional method and mean difference, and checks them too', () => {
+    const a = clone(fixture.attributes) as Mutable;
+    const dim = fixture.manifest.latent.dim;
+    a.attributes.Round.method = 'partial-effect';
+    a.attributes.Round.meanDifference = Array.from({ length: dim }, (_, j) => j / dim);
+    expect(parseAttributes(a, fixture.manifest).attributes.Round).toMatchObject({ method: 'partial-effect', meanDifference: a.attributes.Round.meanDifference });
+    a.attributes.Round.meanDifference = [1];
+    a.attributes.Red.method = 'median';
+    const problems = problemsOf(() => parseAttributes(a, fixture.manifest));
+    expect(problems).toMatch(/attributes\.Red\.method/);
+    a.attributes.Red.method = 'mean-difference';
+    expect(problemsOf(() => parseAttributes(a, fixture.manifest))).toMatch(/attributes\.Round\.meanDifference: has 1 values, latent\.dim is 8/);
+  });
 });

@@ -111,6 +111,9 @@ export type ManifestInput = Manifest['input'];
 export type CropRule = z.infer<typeof cropSchema>;
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 
+/** How the trainer estimated an attribute's `vector` (models/README.md). */
+export const attributeMethodSchema = z.enum(['partial-effect', 'mean-difference']);
+
 export const attributeSchema = z
   .object({
     vector: z.array(finite()).min(1),
@@ -118,6 +121,10 @@ export const attributeSchema = z
     negatives: z.number().int().nonnegative(),
     suggestedRange: z.tuple([finite(), finite()]),
     description: z.string().optional(),
+    /** Absent in files written before the trainer had a choice: those vectors are mean differences. */
+    method: attributeMethodSchema.optional(),
+    /** mean(code | positive) − mean(code | negative), kept beside a `vector` estimated otherwise. */
+    meanDifference: z.array(finite()).min(1).optional(),
   })
   .refine((a) => a.suggestedRange[0] < a.suggestedRange[1], { message: 'suggestedRange must be [min, max] with min < max', path: ['suggestedRange'] });
 
@@ -158,9 +165,12 @@ export function parseManifest(value: unknown, file = 'manifest.json'): Manifest 
 export function parseAttributes(value: unknown, manifest: Pick<Manifest, 'latent'>, file = 'attributes.json'): AttributesFile {
   const result = attributesFileSchema.safeParse(value);
   if (!result.success) throw new ContractError(file, describeIssues(result.error));
-  const problems = Object.entries(result.data.attributes)
-    .filter(([, a]) => a.vector.length !== manifest.latent.dim)
-    .map(([name, a]) => `attributes.${name}.vector: has ${a.vector.length} values, latent.dim is ${manifest.latent.dim}`);
+  const dim = manifest.latent.dim;
+  const problems = Object.entries(result.data.attributes).flatMap(([name, a]) =>
+    (['vector', 'meanDifference'] as const)
+      .filter((field) => a[field] && a[field].length !== dim)
+      .map((field) => `attributes.${name}.${field}: has ${a[field]!.length} values, latent.dim is ${dim}`),
+  );
   if (problems.length) throw new ContractError(file, problems);
   return result.data;
 }

@@ -1,9 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { encodePng } from '../../edge/core/image/encode.ts';
+import { parseManifest } from '../../edge/core/manifest.ts';
+import { decodedFacePhoto } from '../../edge/testing/decoded-face.ts';
 import { Random } from '../../edge/core/random.ts';
-import { createFixtureModel } from '../../edge/testing/fixture-model.ts';
+import { createFixtureModel, type FixtureModel } from '../../edge/testing/fixture-model.ts';
 import { chwToRgba, syntheticImage } from '../../edge/testing/synthetic-images.ts';
 import { writeFixtureModel } from '../../edge/testing/write-fixture.ts';
 import { buildSite } from '../build.ts';
@@ -15,6 +18,20 @@ export interface TestSite {
   root: string;
   distDir: string;
   modelId: string;
+  /** The fixture model again, declared a face model (manifest `input.face`), so uploads are face-aligned. */
+  faceModelId: string;
+}
+
+const repoModels = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+
+/** The same weights under another id, with the eye and mouth positions of the shipped faces model. */
+function asFaceModel(model: FixtureModel): FixtureModel {
+  const id = `${model.id}-face`;
+  const face = { leftEye: [0.3555, 0.5189] as [number, number], rightEye: [0.6323, 0.52] as [number, number], mouth: [0.4926, 0.8244] as [number, number] };
+  const manifest = parseManifest({ ...model.manifest, id, title: `${model.manifest.title}, as a face model`, input: { ...model.manifest.input, face } });
+  const files = new Map(model.files);
+  files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest, null, 1)));
+  return { ...model, id, manifest, files };
 }
 
 /**
@@ -30,8 +47,17 @@ export async function buildTestSite(): Promise<TestSite> {
     ortNode,
   );
   await addFixtureAtlas(modelDir, runtime);
+  const faceModel = asFaceModel(model);
+  await writeFixtureModel(path.join(root, 'models'), faceModel);
+  await cp(path.join(repoModels, 'align'), path.join(root, 'models', 'align'), { recursive: true });
   const { outDir } = await buildSite({ outDir: path.join(root, 'dist'), modelsDir: path.join(root, 'models'), quiet: true });
-  return { root, distDir: outDir, modelId: model.id };
+  return { root, distDir: outDir, modelId: model.id, faceModelId: faceModel.id };
+}
+
+/** Writes the decoded test face (see edge/testing/decoded-face.ts) on a 320×240 background as a PNG upload. */
+export async function writeFacePng(file: string): Promise<string> {
+  await writeFile(file, encodePng(decodedFacePhoto()));
+  return file;
 }
 
 /** Writes a synthetic picture (a disc or square on a gradient) as a PNG of `size`×`size`, as a user would upload it. */

@@ -25,7 +25,10 @@ describe('train CLI', () => {
     const manifest = parseManifest(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
     expect(manifest).toEqual(result.manifest);
     expect(manifest.latent.dim).toBe(8);
-    parseAttributes(JSON.parse(readFileSync(join(out, 'attributes.json'), 'utf8')), manifest);
+    const { attributes } = parseAttributes(JSON.parse(readFileSync(join(out, 'attributes.json'), 'utf8')), manifest);
+    // Partial effects by default; `odd` and the digits cannot change without each other, so they keep the mean difference.
+    expect([attributes.thickness.method, attributes.odd.method, attributes.digit_1.method]).toEqual(['partial-effect', 'mean-difference', 'mean-difference']);
+    expect(attributes.thickness.meanDifference).toHaveLength(8);
     for (const name of ['encoder.onnx', 'decoder.onnx', 'judge.onnx', 'report.json', 'report.html', 'atlas.png']) expect(existsSync(join(out, name))).toBe(true);
 
     const encoder = await ort.InferenceSession.create(join(out, 'encoder.onnx'));
@@ -57,6 +60,15 @@ describe('train CLI', () => {
     const curve = (r: typeof straight) => r.report!.training!.curve.map(({ epoch, step, trainLoss, validationMse }) => ({ epoch, step, trainLoss, validationMse }));
     expect(curve(resumed)).toEqual(curve(straight));
     expect(resumed.report!.validation.model.mse).toBe(straight.report!.validation.model.mse);
+  });
+
+  it('reports an overcomplete code against lossless PCA without a ratio', async () => {
+    // 128 training images: PCA keeps at most 127 directions, fewer than the 200-value code.
+    const flags = ['--codeSize', '200', '--model.encoder.3.out', '200', '--judge', 'null', '--pretraining', 'null', '--attributes', '["odd"]', '--edits.attributes', '["odd"]'];
+    const result = await run([...flags, '--out', join(work, 'models', 'wide'), '--run-dir', join(work, 'runs', 'wide')]);
+    expect(result.report!.validation.pca.dim).toBe(127);
+    expect(result.report!.validation.mseRatioToPca).toBeNull();
+    expect(result.manifest!.metrics.mseRatioToPca).toBeUndefined();
   });
 
   it('stops with a message naming the data field when the image folder is missing', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { modelSchema } from '../model/spec.ts';
 import { optimizerSchema } from '../optim/config.ts';
 import { modelCardSchema, modelIdSchema } from '../../edge/core/manifest.ts';
+import { ATTRIBUTE_METHODS, DEFAULT_ATTRIBUTE_OPTIONS } from '../latent/attribute-vectors.ts';
 
 const positiveInt = z.number().int().positive();
 const fraction = z.number().gt(0).lt(1);
@@ -25,6 +26,11 @@ const folderSource = z.object({
   /** `celeba-aligned`: CelebA's 140×140 face box of the aligned images; `center-square`: the largest centred square. */
   crop: z.enum(['celeba-aligned', 'center-square']).default('center-square'),
   resize: z.enum(['area', 'bilinear']).default('area'),
+  /**
+   * `face`: find each photo's largest face (edge/core/align, as the API aligns uploads) and warp it into the framing of
+   * CelebA's aligned face crop before resizing; photos without a usable face are skipped and counted. `none`: as is.
+   */
+  align: z.enum(['none', 'face']).default('none'),
   /** Use only the first `limit` images in file-name order; for quick runs. */
   limit: positiveInt.optional(),
 });
@@ -92,19 +98,31 @@ const pretrainingSchema = z.object({
   frozenLr: z.number().positive().default(1e-2),
 });
 
-const DEFAULT_STRENGTHS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3];
+/** Up to 8: partial effects (the default method) are shorter than mean differences and need longer steps. */
+const DEFAULT_STRENGTHS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8];
 
 const editsSchema = z.object({
   /** Attributes whose edits are checked against the judge (default: the judge's attributes). */
   attributes: z.array(z.string().min(1)).min(1).optional(),
   /** Strengths tried, in units of the attribute vector; the suggested one is picked from them on training images. */
   strengths: z.array(z.number().positive().max(10)).min(1).default(DEFAULT_STRENGTHS),
-  /** The suggested strength is the smallest that flips this share of training negatives… */
+  /** The suggested strength flips at least this share of training negatives, with the fewest side effects among such strengths. */
   targetFlip: z.number().gt(0).max(1).default(0.7),
-  /** …while changing at most this share of the judge's other decisions (when some strength manages both). */
+  /** The side-effect limit (share of the judge's other decisions changed) the trainer's log checks each edit against. */
   maxOtherChange: z.number().min(0).max(1).default(0.2),
   /** Negative images per attribute to edit, on each split. */
   maxImages: positiveInt.max(5000).default(300),
+});
+
+const attributeVectorsSchema = z.object({
+  /**
+   * `partial-effect` (default; measured better on faces, docs/benchmarks.md): each attribute's effect on the code
+   * with every other attribute of the dataset held fixed (ridge regression); `mean-difference`: the lecture's
+   * mean(code | positive) − mean(code | negative). Either way attributes.json keeps the mean difference too.
+   */
+  method: z.enum(ATTRIBUTE_METHODS).default(DEFAULT_ATTRIBUTE_OPTIONS.method),
+  /** Ridge penalty of `partial-effect`, as a fraction of each flag's variance. */
+  ridge: z.number().positive().max(1000).default(DEFAULT_ATTRIBUTE_OPTIONS.ridge),
 });
 
 const reportSchema = z.object({
@@ -136,6 +154,8 @@ export const configSchema = z
     float16: z.boolean().default(false),
     /** Attributes to compute vectors for; "all" takes every attribute the dataset has. */
     attributes: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
+    /** How attribute vectors are estimated. */
+    attributeVectors: attributeVectorsSchema.default({ method: DEFAULT_ATTRIBUTE_OPTIONS.method, ridge: DEFAULT_ATTRIBUTE_OPTIONS.ridge }),
     judge: judgeSchema.optional(),
     pretraining: pretrainingSchema.optional(),
     edits: editsSchema.default({ strengths: DEFAULT_STRENGTHS, targetFlip: 0.7, maxOtherChange: 0.2, maxImages: 300 }),
@@ -153,6 +173,9 @@ export const configSchema = z
     if (c.model && !c.training) ctx.addIssue({ code: 'custom', path: ['training'], message: 'an autoencoder needs a "training" section' });
     if (c.pca && c.pca.components !== c.codeSize) {
       ctx.addIssue({ code: 'custom', path: ['pca', 'components'], message: `is ${c.pca.components}, codeSize is ${c.codeSize}` });
+    }
+    if (c.data.source.kind === 'folder' && c.data.source.align === 'face' && c.data.source.crop !== 'center-square') {
+      ctx.addIssue({ code: 'custom', path: ['data', 'source', 'crop'], message: 'must be "center-square" with align "face": the aligned photo already is the face crop' });
     }
     if (c.model?.loss.sparsity && !hasLayerNamed(c.model, c.model.loss.sparsity.layer)) {
       ctx.addIssue({ code: 'custom', path: ['model', 'loss', 'sparsity', 'layer'], message: `no layer is named "${c.model.loss.sparsity.layer}"` });

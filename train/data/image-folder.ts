@@ -6,6 +6,7 @@ import type { CropRule, ManifestInput } from '../../edge/core/manifest.ts';
 import { parseAttributeTable, type AttributeTable } from './attribute-table.ts';
 import { cacheKey, readCachedDataset, writeCachedDataset } from './cache.ts';
 import { assertDataset, type Dataset } from './dataset.ts';
+import { alignFacePhoto, type FaceAlignStep } from './face-align.ts';
 
 /**
  * The square face box for CelebA's aligned faces: the centred 140×140 crop of the 178×218 originals (left 19,
@@ -41,6 +42,11 @@ export interface ImageFolderOptions {
   attributeFile?: string;
   /** Keep only the first N images in file-name order (quick experiments). */
   limit?: number;
+  /**
+   * Align every photo's largest face onto `align.face` of a square (the framing of CELEBA_ALIGNED_CROP) before
+   * resizing; photos without a usable face are left out and listed in `skipped`. The crop must be `center-square`.
+   */
+  align?: FaceAlignStep;
   /** Where to keep the decoded dataset between runs; no caching when absent. */
   cacheDir?: string;
   name?: string;
@@ -53,6 +59,8 @@ export interface LoadedFolder {
   input: ManifestInput;
   fromCache: boolean;
   seconds: number;
+  /** Images left out because alignment found no usable face (reasons are known only when not read from the cache). */
+  skipped: { file: string; reason: string }[];
 }
 
 function listImages(dir: string): { imagesDir: string; files: string[] } {
@@ -86,12 +94,17 @@ function matchTable(table: AttributeTable, files: string[], imagesDir: string): 
   if (problems.length) throw new Error(`attribute table ${table.file} does not match the images:\n  ${problems.join('\n  ')}`);
 }
 
-/** Decodes, crops and resizes a folder of JPEG/PNG images into a Dataset, reusing a cached copy when the inputs are unchanged. */
-export function loadImageFolder(options: ImageFolderOptions): LoadedFolder {
+/**
+ * Decodes, optionally face-aligns, crops and resizes a folder of JPEG/PNG images into a Dataset, reusing a cached
+ * copy when the inputs are unchanged.
+ */
+export async function loadImageFolder(options: ImageFolderOptions): Promise<LoadedFolder> {
   const started = performance.now();
-  const { size, channels = 3, crop = { kind: 'center-square' }, resize = 'area', limit } = options;
+  const { size, channels = 3, crop = { kind: 'center-square' }, resize = 'area', limit, align } = options;
   if (!Number.isInteger(size) || size < 8 || size > 512) throw new Error(`image size ${size} must be an integer from 8 to 512`);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`limit ${limit} must be a positive integer`);
+  // The aligned photo already is the face crop; a box crop would cut it a second time.
+  if (align && crop.kind !== 'center-square') throw new Error('face alignment makes the face crop itself; use the center-square crop with it');
   const dir = resolve(options.dir);
   const { imagesDir, files: allFiles } = listImages(dir);
   const tablePath = findTable(dir, options.attributeFile);
@@ -105,6 +118,8 @@ export function loadImageFolder(options: ImageFolderOptions): LoadedFolder {
     layout: 'NCHW',
     range: [0, 1],
     preprocess: { crop, resize, grayscale: channels === 1 },
+    // Uploads are then aligned onto the same face positions before this preprocessing.
+    ...(align && { face: align.face }),
   };
   const name = options.name ?? dir.split('/').pop() ?? 'images';
 
@@ -113,19 +128,26 @@ export function loadImageFolder(options: ImageFolderOptions): LoadedFolder {
         format: 1,
         dir,
         input,
+        align: align?.cacheKey,
         table: tablePath && { path: resolve(tablePath), ...statKey(tablePath) },
         files: files.map((f) => [f, statKey(join(imagesDir, f))]),
       })
     : undefined;
   if (key && options.cacheDir) {
     const cached = readCachedDataset(options.cacheDir, name, key);
-    if (cached) return { dataset: cached, input, fromCache: true, seconds: (performance.now() - started) / 1000 };
+    if (cached) {
+      const kept = new Set(cached.ids);
+      const skipped = files.filter((f) => !kept.has(f)).map((file) => ({ file, reason: 'no usable face (found when the cache was built)' }));
+      return { dataset: cached, input, fromCache: true, seconds: (performance.now() - started) / 1000, skipped };
+    }
   }
 
   const pixels = channels * size * size;
-  const images = new Float32Array(files.length * pixels);
+  let images = new Float32Array(files.length * pixels);
+  const kept: string[] = [];
+  const skipped: LoadedFolder['skipped'] = [];
   let firstSize: { width: number; height: number; file: string } | undefined;
-  files.forEach((file, i) => {
+  for (const [i, file] of files.entries()) {
     const path = join(imagesDir, file);
     let decoded;
     try {
@@ -140,16 +162,25 @@ export function loadImageFolder(options: ImageFolderOptions): LoadedFolder {
         `image ${path} is ${decoded.width}×${decoded.height}, but ${firstSize.file} is ${firstSize.width}×${firstSize.height}; a box crop needs aligned images of one size`,
       );
     }
-    images.set(preprocessImage(decoded, input), i * pixels);
+    const aligned = align ? await alignFacePhoto(align, decoded, size) : { image: decoded };
+    if (aligned.image) {
+      images.set(preprocessImage(aligned.image, input), kept.length * pixels);
+      kept.push(file);
+    } else skipped.push({ file, reason: aligned.skipped });
     options.onProgress?.(i + 1, files.length);
-  });
+  }
+  if (!kept.length) {
+    const reasons = skipped.slice(0, 3).map((s) => `${s.file}: ${s.reason}`);
+    throw new Error(`face alignment found no usable face in any of the ${files.length} images of ${imagesDir} (${reasons.join('; ')})`);
+  }
+  if (kept.length < files.length) images = images.slice(0, kept.length * pixels);
 
   const attributes: Record<string, Int8Array> = {};
-  table?.names.forEach((attribute, k) => (attributes[attribute] = Int8Array.from(files, (f) => table.rows.get(f)![k])));
-  const dataset: Dataset = { name, shape: [channels, size, size], count: files.length, images, ids: files, attributes, continuous: {} };
+  table?.names.forEach((attribute, k) => (attributes[attribute] = Int8Array.from(kept, (f) => table.rows.get(f)![k])));
+  const dataset: Dataset = { name, shape: [channels, size, size], count: kept.length, images, ids: kept, attributes, continuous: {} };
   assertDataset(dataset);
   if (key && options.cacheDir) writeCachedDataset(options.cacheDir, name, key, dataset);
-  return { dataset, input, fromCache: false, seconds: (performance.now() - started) / 1000 };
+  return { dataset, input, fromCache: false, seconds: (performance.now() - started) / 1000, skipped };
 }
 
 function statKey(path: string): { bytes: number; mtimeMs: number } {

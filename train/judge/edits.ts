@@ -78,19 +78,59 @@ export async function editCurve(probe: EditProbe, attribute: string, vector: Flo
 }
 
 /**
- * The suggested strength, chosen on training images: the smallest that flips `targetFlip` of the judged
- * negatives while changing at most `maxOtherChange` of the other decisions; failing that, the smallest that
- * flips enough; failing that, the one with the best flips-minus-side-effects. Validation images then measure
- * it honestly.
+ * The suggested strength, chosen on training images (validation images then measure it honestly). Among the
+ * strengths that flip at least `targetFlip` of the judged negatives, the one that changes the fewest of the
+ * judge's other decisions; on a tie, the smaller strength. On the curves measured so far side effects grow with
+ * strength, so this is the smallest passing strength there; ranking by side effects keeps it right where a curve
+ * is not monotonic (a few hundred images are noisy), and no side-effect limit is needed to choose: if the
+ * fewest side effects that reach the target exceed the limit, no other passing strength meets it either (the
+ * caller reports that). A fine strength grid matters more than the rule: the chosen strength overshoots the
+ * target by up to one grid step, and side effects grow with it. When no strength flips enough, the one with
+ * the best flips-minus-side-effects.
  */
-export function suggestStrength(curve: EditCurve, targetFlip = 0.7, maxOtherChange = 0.2): number {
-  const valid = curve.points.filter((p) => p.strength > 0 && Number.isFinite(p.flipRate));
+export function suggestStrength(curve: EditCurve, targetFlip = 0.7): number {
+  const valid = curve.points.filter((p) => p.strength > 0 && Number.isFinite(p.flipRate) && Number.isFinite(p.otherChangeRate));
   if (valid.length === 0) return 1;
-  const clean = valid.find((p) => p.flipRate >= targetFlip && p.otherChangeRate <= maxOtherChange);
-  if (clean) return clean.strength;
-  const enough = valid.find((p) => p.flipRate >= targetFlip);
-  if (enough) return enough.strength;
+  const passing = valid.filter((p) => p.flipRate >= targetFlip);
+  if (passing.length) {
+    return passing.reduce((best, p) => (p.otherChangeRate < best.otherChangeRate || (p.otherChangeRate === best.otherChangeRate && p.strength < best.strength) ? p : best)).strength;
+  }
   return valid.reduce((best, p) => (p.flipRate - p.otherChangeRate > best.flipRate - best.otherChangeRate ? p : best)).strength;
+}
+
+/** The images the suggested strength is chosen on: the first training images, as many as the validation split has and at least 2,000. */
+export function calibrationImages(train: Dataset, validationCount: number): Dataset {
+  const limit = Math.max(validationCount, 2000);
+  if (train.count <= limit) return train;
+  const size = train.shape[0] * train.shape[1] * train.shape[2];
+  return {
+    ...train,
+    count: limit,
+    images: train.images.subarray(0, limit * size),
+    ids: train.ids.slice(0, limit),
+    attributes: Object.fromEntries(Object.entries(train.attributes).map(([k, v]) => [k, v.subarray(0, limit)])),
+    continuous: Object.fromEntries(Object.entries(train.continuous).map(([k, v]) => [k, v.subarray(0, limit)])),
+  };
+}
+
+export interface EditCheckSettings {
+  strengths: number[];
+  targetFlip: number;
+  maxImages: number;
+}
+
+/** Picks the suggested strength on `calibration` and measures the edit at every strength on `validation`. */
+export async function checkEdit(
+  judging: Pick<EditProbe, 'codec' | 'judge' | 'judgeAttributes'>,
+  calibration: Dataset,
+  validation: Dataset,
+  attribute: string,
+  vector: Float32Array,
+  settings: EditCheckSettings,
+): Promise<AttributeEditResult> {
+  const probe = (dataset: Dataset): EditProbe => ({ ...judging, dataset, maxImages: settings.maxImages });
+  const strength = suggestStrength(await editCurve(probe(calibration), attribute, vector, settings.strengths), settings.targetFlip);
+  return editResult(await editCurve(probe(validation), attribute, vector, settings.strengths), strength);
 }
 
 export function editResult(curve: EditCurve, strength: number): AttributeEditResult {

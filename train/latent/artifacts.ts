@@ -19,7 +19,14 @@ export interface LatentArtifacts {
 export function latentArtifacts(codes: Float32Array, dim: number, dataset: Dataset, atlas: AtlasOptions = {}): LatentArtifacts {
   const stats = codeStatistics(codes, dataset.count, dim);
   const { vectors, skipped } = attributeVectors(codes, dataset.count, dim, dataset.attributes);
-  const toFile = (v: AttributeVector) => ({ vector: v.vector, positives: v.positives, negatives: v.negatives, suggestedRange: v.suggestedRange });
+  const toFile = (v: AttributeVector) => ({
+    vector: v.vector,
+    positives: v.positives,
+    negatives: v.negatives,
+    suggestedRange: v.suggestedRange,
+    method: v.method,
+    ...(v.method === 'mean-difference' ? {} : { meanDifference: v.meanDifference }),
+  });
   return {
     latent: { dim, mean: Array.from(stats.mean), std: Array.from(stats.std), covariance: Array.from(stats.covariance) },
     attributes: { attributes: Object.fromEntries(Object.entries(vectors).map(([name, v]) => [name, toFile(v)])) },

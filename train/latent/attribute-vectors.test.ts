@@ -15,7 +15,7 @@ function syntheticCodes(count: number, shift: number) {
 describe('attributeVectors', () => {
   it('is the difference of class means, with counts and a range that grows as the classes overlap', () => {
     const { codes, flags } = syntheticCodes(4000, 4);
-    const { vectors, skipped } = attributeVectors(codes, 4000, 3, { wide: flags });
+    const { vectors, skipped } = attributeVectors(codes, 4000, 3, { wide: flags }, { method: 'mean-difference', ridge: 1e-3 });
     const wide = vectors.wide;
     expect([wide.positives, wide.negatives]).toEqual([1000, 3000]);
     expect(wide.vector[0]).toBeCloseTo(4, 1);
@@ -23,9 +23,16 @@ describe('attributeVectors', () => {
     expect(wide.separation!).toBeCloseTo(4, 0);
     expect(wide.suggestedRange[1]).toBeCloseTo(1.5, 1);
     expect(wide.suggestedRange[0]).toBe(-wide.suggestedRange[1]);
+    expect([wide.method, wide.meanDifference]).toEqual(['mean-difference', wide.vector]);
+    // With one attribute there is nothing to hold fixed: the partial effect is the mean difference (up to the ridge).
+    const alone = attributeVectors(codes, 4000, 3, { wide: flags }).vectors.wide;
+    expect(alone.method).toBe('partial-effect');
+    alone.vector.forEach((v, j) => expect(v).toBeCloseTo(wide.vector[j], 2));
     expect(skipped).toEqual({});
     const faint = attributeVectors(syntheticCodes(4000, 0.5).codes, 4000, 3, { faint: flags }).vectors.faint;
-    expect(faint.suggestedRange[1]).toBe(3);
+    expect(faint.suggestedRange[1]).toBeCloseTo(5, 0);
+    const fainter = attributeVectors(syntheticCodes(4000, 0.1).codes, 4000, 3, { fainter: flags }).vectors.fainter;
+    expect(fainter.suggestedRange[1]).toBe(8);
   });
 
   it('skips attributes with too few examples on one side and rejects malformed input', () => {

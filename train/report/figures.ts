@@ -3,7 +3,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { fitMapProjection, projectCodes } from '../latent/map.ts';
 import type { OnnxCodec } from './codec.ts';
 import type { ReportPictures } from './html.ts';
-import { imageGrid, pngDataUri, scatterMap, type ImageShape } from './pictures.ts';
+import { imageGrid, jpegDataUri, pngDataUri, scatterMap, type ImageShape } from './pictures.ts';
 
 export interface FigureInputs {
   codec: OnnxCodec;
@@ -97,7 +97,7 @@ export async function buildFigures(inputs: FigureInputs): Promise<ReportPictures
   const projection = fitMapProjection(mapCodes, mapIndices.length, dim);
   const points = projectCodes(projection, mapCodes, mapIndices.length);
   const decodedMap = await codec.decode(mapCodes, mapIndices.length);
-  const latentMap = pngDataUri(
+  const latentMap = jpegDataUri(
     scatterMap(
       mapIndices.map((_, i) => [points[2 * i], points[2 * i + 1]]),
       mapIndices.map((_, i) => pick(decodedMap, i, size)),

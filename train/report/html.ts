@@ -34,11 +34,15 @@ Data: ${escapeHtml(report.data.name)}, ${report.data.trainImages} training and $
     ['', 'MSE', 'PSNR (dB)'],
     [
       ['this model', fmt(v.model.mse), fmt(v.model.psnr)],
-      [`PCA, ${report.codeSize} components`, fmt(v.pca.mse), fmt(v.pca.psnr)],
+      [`PCA, ${v.pca.dim ?? report.codeSize} components`, fmt(v.pca.mse), fmt(v.pca.psnr)],
       [`shipped ONNX${v.exported.float16 ? ' (float16 weights)' : ''}`, fmt(v.exported.mse), fmt(v.exported.psnr)],
       ...(v.float16 ? [[`float16 weights (${((v.float16.encoderBytes + v.float16.decoderBytes) / 1024 / 1024).toFixed(2)} MB)`, fmt(v.float16.mse), fmt(v.float16.psnr)]] : []),
     ],
-  )}<p>MSE relative to PCA at the same code size: <strong>${fmt(v.mseRatioToPca, 3)}</strong>.</p>`);
+  )}<p>${
+    v.mseRatioToPca === null
+      ? `The code (${report.codeSize} values) is wider than the image, so PCA keeps every direction and reconstructs almost losslessly: no ratio.`
+      : `MSE relative to PCA at the same code size: <strong>${fmt(v.mseRatioToPca, 3)}</strong>.`
+  }</p>`);
 
   if (report.training) {
     const t = report.training;

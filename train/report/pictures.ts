@@ -1,4 +1,5 @@
 import { encodePng, tensorToRgba } from '../../edge/core/image/encode.ts';
+import jpeg from 'jpeg-js';
 import type { RgbaImage } from '../../edge/core/image/decode.ts';
 
 /** Per-sample image geometry, CHW. */
@@ -76,6 +77,15 @@ export function scatterMap(points: ArrayLike<number>[], images: Float32Array[], 
 
 export function pngDataUri(image: RgbaImage): string {
   return `data:image/png;base64,${Buffer.from(encodePng(image)).toString('base64')}`;
+}
+
+/**
+ * A JPEG data URI, for the one figure where exact pixels do not matter: the latent map's hundreds of small faces
+ * compress about 8× better than as PNG, which keeps report.html (committed with each model) small.
+ */
+export function jpegDataUri(image: RgbaImage, quality = 85): string {
+  const encoded = jpeg.encode({ data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height }, quality);
+  return `data:image/jpeg;base64,${encoded.data.toString('base64')}`;
 }
 
 /** Pixel-exact PNG bytes of a picture. */

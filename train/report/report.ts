@@ -65,10 +65,10 @@ export interface Report {
   };
   validation: {
     model: QualityFigures;
-    /** PCA fitted on the same training split with as many components as the code has dimensions. */
-    pca: QualityFigures;
-    /** model.mse / pca.mse: the target is ≤ 0.5 (digits) or ≤ 0.85 (faces). */
-    mseRatioToPca: number;
+    /** PCA fitted on the same training split with as many components as the code has dimensions (at most one per pixel). */
+    pca: QualityFigures & { dim?: number };
+    /** model.mse / pca.mse: the target is ≤ 0.5 (digits) or ≤ 0.85 (faces); null for an overcomplete code, where PCA is lossless. */
+    mseRatioToPca: number | null;
     /** The shipped (possibly float16) ONNX files, measured after export. */
     exported: QualityFigures & { float16: boolean };
     /** The same weights stored as float16: what halving the files would cost (autoencoders only). */

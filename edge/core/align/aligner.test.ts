@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
 import type { RgbaImage } from '../image/decode.ts';
 import type { AlignTarget, FaceAligner } from './aligner.ts';
+import { decodedFace } from '../../testing/decoded-face.ts';
 import { celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from './testing.ts';
 
 const TARGET: AlignTarget = { width: 64, height: 64, face: { leftEye: [0.3555, 0.5189], rightEye: [0.6323, 0.52], mouth: [0.4926, 0.8244] } };
@@ -45,6 +46,17 @@ describe('FaceAligner', () => {
   it('refuses options it cannot honour', () => {
     expect(() => nodeAligner({ detectorSize: 300 })).toThrow(/multiple of 32/);
     expect(() => nodeAligner({ scoreThreshold: 1.5 })).toThrow(/scoreThreshold/);
+  });
+
+  it('finds a face crop so tight the face fills the photo (the second, shrunk look)', async () => {
+    // The generated 64×64 face is its whole picture, as in an already aligned face crop.
+    const [face, ...others] = await aligner.detect(decodedFace());
+    expect(others).toEqual([]);
+    expect(face.width).toBeGreaterThan(40);
+    expect(Math.abs(face.left + face.width / 2 - 32)).toBeLessThan(6);
+    const aligned = await aligner.align(decodedFace(), TARGET);
+    expect(aligned.transform.scale).toBeGreaterThan(0.8);
+    expect(aligned.transform.scale).toBeLessThan(1.4);
   });
 
   describe.skipIf(!celebaPresent)('on CelebA faces read in place', () => {

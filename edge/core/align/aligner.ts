@@ -46,6 +46,12 @@ export interface Alignment {
 const MAX_SUPERSAMPLE = 4;
 /** 320 rather than face-api's 416 halves the detector's cost; faces big enough to align (≥ 32 px) are still found. */
 export const DEFAULT_DETECTOR_SIZE = 320;
+/**
+ * Share of the detector input a photo's longer side takes on the second look. Measured on aligned CelebA faces
+ * 8001–8300 (89×109, face about half the photo): found at full letterbox 251/300, at 0.8 195, 0.65 254, 0.5 273,
+ * 0.4 296, 0.3 277; full letterbox then 0.4 finds 296.
+ */
+const TIGHT_CROP_FILL = 0.4;
 
 /**
  * Finds, measures and aligns faces with the two face-api networks rebuilt as ONNX (models/align).
@@ -101,17 +107,32 @@ export class FaceAligner {
     return task;
   }
 
-  /** Every face the detector finds, in photo pixels, clipped to the photo, largest first. */
+  /**
+   * Every face the detector finds, in photo pixels, clipped to the photo, largest first. A photo where the first look
+   * finds nothing gets a second look shrunk to TIGHT_CROP_FILL of the input: tight face crops (an already aligned
+   * face, a passport photo) fill the letterbox with a face larger than the detector finds reliably.
+   */
   async detect(image: RgbaImage): Promise<FaceBox[]> {
+    const faces = await this.detectAtFill(image, 1);
+    return faces.length ? faces : this.detectAtFill(image, TIGHT_CROP_FILL);
+  }
+
+  /** One detector run with the photo's longer side scaled to `fill` of the input (1: face-api's letterbox, top left). */
+  private async detectAtFill(image: RgbaImage, fill: number): Promise<FaceBox[]> {
     const size = this.detectorSize;
-    // face-api letterboxes: the photo scaled to fit the square, black padding at the right and bottom.
-    const side = Math.max(image.width, image.height);
-    const planes = warpToPlanes(image, { outputToSource: { a: side / size, b: 0, tx: 0, ty: 0 }, width: size, height: size, outside: 'zero' });
+    // face-api letterboxes: the photo scaled to fit the square, black padding at the right and bottom; a smaller
+    // fill centres the photo with black all round.
+    const side = Math.max(image.width, image.height) / fill;
+    const offsetX = fill === 1 ? 0 : (side - image.width) / 2;
+    const offsetY = fill === 1 ? 0 : (side - image.height) / 2;
+    const toPhoto = side / size;
+    const planes = warpToPlanes(image, { outputToSource: { a: toPhoto, b: 0, tx: -offsetX, ty: -offsetY }, width: size, height: size, outside: 'zero' });
     const { data, dims } = await this.run('detector', planes, size);
     const boxes = nonMaxSuppression(decodeGrid(data, dims[2], dims[3], size, this.scoreThreshold), DETECTOR_IOU_THRESHOLD);
-    const toPhoto = side / size;
     return boxes
-      .map((b) => clipBox({ left: b.left * toPhoto, top: b.top * toPhoto, width: b.width * toPhoto, height: b.height * toPhoto, score: b.score }, image))
+      .map((b) =>
+        clipBox({ left: b.left * toPhoto - offsetX, top: b.top * toPhoto - offsetY, width: b.width * toPhoto, height: b.height * toPhoto, score: b.score }, image),
+      )
       .filter((b) => b.width > 0 && b.height > 0)
       .sort((p, q) => q.width * q.height - p.width * p.height);
   }

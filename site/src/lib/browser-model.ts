@@ -2,7 +2,7 @@ import type { RgbaImage } from '../../../edge/core/image/decode.ts';
 import { tensorToRgba } from '../../../edge/core/image/encode.ts';
 import { preprocessImage } from '../../../edge/core/image/preprocess.ts';
 import type { CropRule, Manifest, AttributesFile } from '../../../edge/core/manifest.ts';
-import { ModelRuntime } from '../../../edge/core/runtime.ts';
+import { ModelRuntime, type InferenceBackend } from '../../../edge/core/runtime.ts';
 import { fetchModel, type LoadProgress } from './model-files.ts';
 import { loadOrt, type ExecutionProvider } from './ort-loader.ts';
 
@@ -18,6 +18,8 @@ export class BrowserModel {
   constructor(
     readonly runtime: ModelRuntime,
     readonly executionProviders: ExecutionProvider[],
+    /** The onnxruntime-web module the model runs on, for other networks of the page (face alignment). */
+    readonly backend: InferenceBackend,
   ) {}
 
   get manifest(): Manifest {
@@ -55,7 +57,7 @@ export function openModel(id: string, options: OpenModelOptions): Promise<Browse
         const { ort, executionProviders } = await loadOrt(ortBase, { prefer });
         const runtime = new ModelRuntime(await model, ort, { sessionOptions: { executionProviders, graphOptimizationLevel: 'all' } });
         await runtime.warm();
-        return new BrowserModel(runtime, executionProviders);
+        return new BrowserModel(runtime, executionProviders, ort);
       };
       const model = fetchModel(new URL(`models/${encodeURIComponent(id)}/`, options.assetBase), options.onProgress);
       try {

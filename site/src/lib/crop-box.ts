@@ -1,4 +1,5 @@
 import type { CropRule } from '../../../edge/core/manifest.ts';
+import { cropToBox, type Rect } from './box-geometry.ts';
 
 /** A square crop box as the sliders describe it: side as a fraction of the shorter edge, centre as fractions. */
 export interface CropState {
@@ -7,10 +8,12 @@ export interface CropState {
   centerY: number;
 }
 
+/** A box in photo pixels as the manifest's crop rule (fractions of the photo). */
+export function rectToCropRule(rect: Rect, width: number, height: number): CropRule {
+  return { kind: 'box', left: rect.left / width, top: rect.top / height, width: rect.width / width, height: rect.height / height };
+}
+
 /** The square crop box (as fractions of the image) that a CropState describes, kept inside the image. */
 export function cropBox(width: number, height: number, state: CropState): CropRule {
-  const side = state.size * Math.min(width, height);
-  const left = Math.min(Math.max(state.centerX * width - side / 2, 0), width - side);
-  const top = Math.min(Math.max(state.centerY * height - side / 2, 0), height - side);
-  return { kind: 'box', left: left / width, top: top / height, width: side / width, height: side / height };
+  return rectToCropRule(cropToBox(state, 1, { width, height }), width, height);
 }

@@ -43,6 +43,21 @@ async function readWithProgress(response: Response, onChunk: (bytes: number) => 
 }
 
 /**
+ * One weights file, from Cache Storage when this sha256 was fetched before (the caller verifies the bytes).
+ * `cache` defaults to the site's model cache.
+ */
+export async function fetchCachedFile(url: URL, sha256: string, cache?: Cache, onChunk: (bytes: number) => void = () => undefined): Promise<ArrayBuffer> {
+  cache ??= await openCache();
+  const key = new Request(`${url.href}?sha256=${sha256}`);
+  const cached = await cache?.match(key);
+  const response = cached ?? (await fetch(url));
+  if (!response.ok) throw new Error(`model file ${url.href} answered HTTP ${response.status}`);
+  const buffer = await readWithProgress(response, onChunk);
+  if (!cached && cache) await cache.put(key, new Response(buffer)).catch(() => undefined);
+  return buffer;
+}
+
+/**
  * Fetches a model folder through the core loader (which checks sizes and sha256 against the manifest).
  * Weights are kept in Cache Storage under their sha256, so a retrained model is fetched again and an unchanged one never is.
  */
@@ -65,16 +80,10 @@ export async function fetchModel(modelBase: URL, onProgress?: (progress: LoadPro
       onProgress?.({ ...progress });
       return buffer;
     }
-    const key = new Request(`${url.href}?sha256=${hashes.get(path) ?? 'unknown'}`);
-    const cached = await cache?.match(key);
-    const response = cached ?? (await fetch(url));
-    if (!response.ok) throw new Error(`model file ${url.href} answered HTTP ${response.status}`);
-    const buffer = await readWithProgress(response, (bytes) => {
+    return fetchCachedFile(url, hashes.get(path) ?? 'unknown', cache, (bytes) => {
       progress.loaded += bytes;
       onProgress?.({ ...progress });
     });
-    if (!cached && cache) await cache.put(key, new Response(buffer)).catch(() => undefined);
-    return buffer;
   };
 
   return loadModel(read);

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { FaceAligner } from '../../../edge/core/align/aligner.ts';
+import { fileEntrySchema, type FileEntry } from '../../../edge/core/manifest.ts';
+import type { InferenceBackend } from '../../../edge/core/runtime.ts';
+import { sha256Hex } from '../../../edge/core/sha256.ts';
+import { fetchCachedFile } from './model-files.ts';
+
+export { alignWithinBox } from '../../../edge/core/align/align-box.ts';
+
+/** The part of models/align/align.json the browser needs: which files to fetch and how to check them. */
+const alignFilesSchema = z.object({
+  detector: z.object({ file: fileEntrySchema }),
+  landmarks: z.object({ file: fileEntrySchema }),
+});
+
+async function fetchVerified(base: URL, entry: FileEntry): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await fetchCachedFile(new URL(entry.path, base), entry.sha256));
+  if (bytes.byteLength !== entry.bytes || (await sha256Hex(bytes)) !== entry.sha256) {
+    throw new Error(`face alignment model ${entry.path} does not match align.json (size or sha256 differ)`);
+  }
+  return bytes;
+}
+
+const opened = new Map<string, Promise<FaceAligner>>();
+
+/**
+ * The face detector and landmark networks (models/align/, about 290 KB), fetched the first time a face model gets an
+ * upload and shared by every image slot of the page. They run on the page's onnxruntime-web with the wasm provider:
+ * the networks are small, and wasm avoids a GPU readback for every detection.
+ */
+export function openAligner(assetBase: URL, backend: InferenceBackend): Promise<FaceAligner> {
+  const alignBase = new URL('models/align/', assetBase);
+  let pending = opened.get(alignBase.href);
+  if (!pending) {
+    pending = (async () => {
+      const response = await fetch(new URL('align.json', alignBase), { cache: 'no-cache' });
+      if (!response.ok) throw new Error(`the face alignment models are not on this site (align.json answered HTTP ${response.status})`);
+      const files = alignFilesSchema.parse(await response.json());
+      const [detector, landmarks] = await Promise.all([fetchVerified(alignBase, files.detector.file), fetchVerified(alignBase, files.landmarks.file)]);
+      const aligner = new FaceAligner(backend, { detector, landmarks }, { sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } });
+      await aligner.warm();
+      return aligner;
+    })();
+    pending.catch(() => opened.delete(alignBase.href));
+    opened.set(alignBase.href, pending);
+  }
+  return pending;
+}
