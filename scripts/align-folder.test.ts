@@ -14,15 +14,17 @@ describe('alignFolder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'align-folder-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes aligned square PNGs and skips photos without a face, naming why', async () => {
+  it('writes aligned square PNGs and skips unreadable photos and photos without a face, naming why', async () => {
     const photos = join(dir, 'photos');
     const out = join(dir, 'aligned');
     mkdirSync(photos);
     writeFileSync(join(photos, 'shapes.png'), syntheticPng(5, 160, 120));
     writeFileSync(join(photos, 'face.png'), encodePng(decodedFacePhoto(160, 120, 1.5)));
+    writeFileSync(join(photos, 'broken.jpg'), Buffer.from('not a jpeg at all'));
     const result = await alignFolder(photos, out, 48, loadFaceAlignStep(CELEBA_ALIGNED_FACE));
-    expect(result.skipped.map((s) => s.file)).toEqual(['shapes.png']);
-    expect(result.skipped[0].reason).toMatch(/^no_face/);
+    expect(result.skipped.map((s) => s.file)).toEqual(['broken.jpg', 'shapes.png']);
+    expect(result.skipped[0].reason).toMatch(/^cannot read image .*broken\.jpg: /);
+    expect(result.skipped[1].reason).toMatch(/^no_face/);
     expect(result.written).toEqual(['face.png']);
     const aligned = decodeImage(new Uint8Array(readFileSync(join(out, 'face.png'))));
     expect([aligned.width, aligned.height]).toEqual([48, 48]);

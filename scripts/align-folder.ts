@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { decodeImage } from '../edge/core/image/decode.ts';
+import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
 import { encodePng, tensorToRgba } from '../edge/core/image/encode.ts';
 import { preprocessImage } from '../edge/core/image/preprocess.ts';
 import type { ManifestInput } from '../edge/core/manifest.ts';
@@ -32,7 +32,16 @@ export async function alignFolder(inDir: string, outDir: string, size: number, s
   const input: ManifestInput = { channels: 3, width: size, height: size, layout: 'NCHW', range: [0, 1], preprocess: { crop: { kind: 'center-square' }, resize: 'area', grayscale: false } };
   const result: FolderAlignment = { written: [], skipped: [] };
   for (const file of files) {
-    const aligned = await alignFacePhoto(step, decodeImage(new Uint8Array(readFileSync(join(inDir, file)))), size);
+    const path = join(inDir, file);
+    let photo: RgbaImage;
+    try {
+      photo = decodeImage(new Uint8Array(readFileSync(path)));
+    } catch (error) {
+      // One unreadable photo in a large folder is skipped and named, not a reason to stop the run.
+      result.skipped.push({ file, reason: `cannot read image ${path}: ${(error as Error).message}` });
+      continue;
+    }
+    const aligned = await alignFacePhoto(step, photo, size);
     if (!aligned.image) {
       result.skipped.push({ file, reason: aligned.skipped });
       continue;

@@ -25,8 +25,14 @@ import type { Dataset } from '../train/data/dataset.ts';
 
 function numberList(raw: string, flag: string, min: number, max: number): number[] {
   const values = raw.split(',').map((v) => Number(v.trim()));
-  if (!values.length || values.some((v) => !Number.isFinite(v) || v < min || v > max)) throw new Error(`--${flag} must be numbers from ${min} to ${max}, comma-separated, got ${JSON.stringify(raw)}`);
+  if (values.some((v) => !Number.isFinite(v) || v < min || v > max)) throw new Error(`--${flag} must be numbers from ${min} to ${max}, comma-separated, got ${JSON.stringify(raw)}`);
   return values;
+}
+
+/** Names a config attribute the data lacks here, as the trainer does, rather than failing later inside the vector fit. */
+function requireAttributes(names: readonly string[], available: readonly string[], field: string): void {
+  const unknown = names.filter((n) => !available.includes(n));
+  if (unknown.length) throw new Error(`${field}: unknown attribute(s) ${unknown.join(', ')}; the data has ${available.join(', ') || 'none'}`);
 }
 
 /**
@@ -109,10 +115,13 @@ async function main(): Promise<void> {
   const shape = train.shape as [number, number, number];
   const { channels, height, width } = manifest.input;
   if (channels !== shape[0] || height !== shape[1] || width !== shape[2]) throw new Error(`${modelDir} takes [${channels}, ${height}, ${width}] images, the config's data are [${shape.join(', ')}]`);
+  const available = Object.keys(train.attributes);
+  const wanted = config.attributes === 'all' ? available : config.attributes;
+  requireAttributes(wanted, available, `${values.config}: attributes`);
+  requireAttributes(config.edits.attributes ?? [], available, `${values.config}: edits.attributes`);
   const codec = await OnnxCodec.open(read(manifest.files.encoder.path), read(manifest.files.decoder.path), shape, manifest.latent.dim);
   try {
     const trainCodes = await codec.encode(train.images, train.count);
-    const wanted = config.attributes === 'all' ? Object.keys(train.attributes) : config.attributes;
     const edited = (config.edits.attributes ?? judgeAttributes).filter((a) => wanted.includes(a));
     const pick = Object.fromEntries(wanted.map((name) => [name, train.attributes[name]]));
     const controls = values.controls === 'all' ? train.attributes : pick;
@@ -132,7 +141,7 @@ async function main(): Promise<void> {
         curves[`${method}/${attribute}`] = { calibration: onTraining, validation: onValidation };
         const cosine = v.vector.reduce((s, x, j) => s + x * v.meanDifference[j], 0) / (Math.hypot(...v.vector) * Math.hypot(...v.meanDifference));
         for (const rule of RULES) {
-          const strength = rule === 'fewest-side-effects' ? suggestStrength(onTraining, targetFlip) : firstPassingStrength(onTraining, targetFlip, maxOtherChange);
+          const strength = rule === 'fewest-side-effects' ? suggestStrength(onTraining, Math.min(1, targetFlip + config.edits.calibrationMargin)) : firstPassingStrength(onTraining, targetFlip, maxOtherChange);
           const r = editResult(onValidation, strength);
           rows.push({ method, rule, used: v.method, attribute, strength, flipRate: r.flipRate, otherChangeRate: r.otherChangeRate, judgedNegatives: r.judgedNegatives });
           const met = r.flipRate >= targetFlip && r.otherChangeRate <= maxOtherChange;

@@ -121,6 +121,23 @@ describe('site in chromium', () => {
     await page.close();
   });
 
+  it('keeps the later of two quick uploads when the earlier one is slower to decode', async () => {
+    const page = await openPage('morph/');
+    await waitForModel(page);
+    const [large, small] = await Promise.all([
+      writeSyntheticPng(path.join(site.root, 'large.png'), 4, 2400),
+      writeSyntheticPng(path.join(site.root, 'small.png'), 6),
+    ]);
+    const status = page.locator('[data-image-source="morph-a"] [data-source-status]');
+    await page.setInputFiles('#morph-a-file', large);
+    await page.setInputFiles('#morph-a-file', small);
+    await expect.poll(() => status.textContent()).toContain('small.png');
+    // Ample time for the 2400×2400 photo to finish decoding: it must not take the slot back.
+    await page.waitForTimeout(3000);
+    expect(await status.textContent()).toContain('small.png');
+    await page.close();
+  });
+
   it('boxes the face of an upload, re-aligns when the box is moved, and offers a manual crop when there is no face', async () => {
     const page = await openPage('morph/');
     await waitForModel(page);

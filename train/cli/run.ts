@@ -115,10 +115,12 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
     throw new ConfigError(`${file}: training.batchSize ${config.training.batchSize} exceeds the ${train.count} training images`);
   }
 
-  // An overcomplete code (sparse, redundant, denoising) is wider than the image: PCA then keeps every direction
-  // there is and reconstructs losslessly, so the baseline is reported but no ratio is drawn from it.
+  // PCA has at most one direction per pixel, and per training image but one. A code wider than that (the
+  // overcomplete sparse, redundant and denoising models) faces a PCA that keeps every direction the training
+  // images span: the baseline is reported, but no ratio is drawn from a comparison at unequal code sizes.
   const pcaDim = Math.min(config.codeSize, imageSize(train.shape), train.count - 1);
-  if (pcaDim < config.codeSize && !spec) throw new ConfigError(`${file}: codeSize ${config.codeSize} exceeds what PCA can fit here (${pcaDim})`);
+  const pcaLimit = pcaDim === config.codeSize ? undefined : pcaDim === imageSize(train.shape) ? 'pixels' : 'training images − 1';
+  if (pcaLimit && !spec) throw new ConfigError(`${file}: codeSize ${config.codeSize} exceeds what PCA can fit here (${pcaDim}, the number of ${pcaLimit})`);
   const pca = await cachedFitPca(join(cacheRoot, '.cache', 'pca'), train.images, train.count, train.shape, pcaDim, { seed: config.data.splitSeed });
   const pcaFiles = { encoder: pcaEncoderOnnx(pca), decoder: pcaDecoderOnnx(pca) };
 
@@ -168,8 +170,8 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
       float16 = { mse: m.mse, psnr: m.psnr, encoderBytes: half.encoder.byteLength, decoderBytes: half.decoder.byteLength };
     }
     const baseline = reconstructionMetrics(validation.images, await pcaCodec.reconstruct(validation.images, validation.count), validation.count);
-    const ratio = pcaDim === config.codeSize ? model.mse / baseline.mse : null;
-    io.log(`validation MSE ${model.mse.toPrecision(4)} (PSNR ${model.psnr.toFixed(2)} dB); PCA-${pcaDim} ${baseline.mse.toPrecision(4)}; ${ratio === null ? 'no ratio: the code is overcomplete' : `ratio ${ratio.toFixed(3)}`}`);
+    const ratio = pcaLimit ? null : model.mse / baseline.mse;
+    io.log(`validation MSE ${model.mse.toPrecision(4)} (PSNR ${model.psnr.toFixed(2)} dB); PCA-${pcaDim} ${baseline.mse.toPrecision(4)}; ${pcaLimit ? `no ratio: PCA is limited to ${pcaDim} components (the number of ${pcaLimit}) < code size ${config.codeSize}` : `ratio ${ratio!.toFixed(3)}`}`);
 
     const trainCodes = await codec.encode(train.images, train.count);
     const stats = codeStatistics(trainCodes, train.count, config.codeSize);
@@ -193,6 +195,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
         const missed = [r.flipRate < config.edits.targetFlip && 'flips', r.otherChangeRate > config.edits.maxOtherChange && 'side effects'].filter(Boolean);
         io.log(
           `edit ${attribute}: strength ${r.strength}, flips ${(100 * r.flipRate).toFixed(1)}% of ${r.judgedNegatives}, other decisions changed ${(100 * r.otherChangeRate).toFixed(1)}%` +
+            ` (most: ${r.worstOtherAttribute} ${(100 * r.worstOtherChangeRate).toFixed(1)}%; images with any: ${(100 * r.anyOtherChangeRate).toFixed(1)}%)` +
             (missed.length ? ` (target missed: ${missed.join(', ')})` : ''),
         );
       }
@@ -270,7 +273,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
         : undefined,
       validation: {
         model: { mse: model.mse, psnr: model.psnr },
-        pca: { mse: baseline.mse, psnr: baseline.psnr, dim: pcaDim },
+        pca: { mse: baseline.mse, psnr: baseline.psnr, dim: pcaDim, ...(pcaLimit && { limitedBy: pcaLimit }) },
         mseRatioToPca: ratio,
         exported: { mse: exported.mse, psnr: exported.psnr, float16: config.float16 },
         float16,
@@ -320,6 +323,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
     if (Object.keys(editResults).length) {
       metrics.editFlipRate = Object.fromEntries(Object.entries(editResults).map(([a, r]) => [a, Number.isFinite(r.flipRate) ? round(r.flipRate, 4) : null]));
       metrics.editOtherChangeRate = Object.fromEntries(Object.entries(editResults).map(([a, r]) => [a, Number.isFinite(r.otherChangeRate) ? round(r.otherChangeRate, 4) : null]));
+      metrics.editWorstOtherChangeRate = Object.fromEntries(Object.entries(editResults).map(([a, r]) => [a, Number.isFinite(r.worstOtherChangeRate) ? round(r.worstOtherChangeRate, 4) : null]));
     }
     const draft: ManifestDraft = {
       schemaVersion: 1,

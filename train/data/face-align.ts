@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { FaceAligner, type AlignerOptions } from '../../edge/core/align/aligner.ts';
+import { ALIGN_VERSION } from '../../edge/core/align/constants.ts';
 import { InputError } from '../../edge/core/errors.ts';
 import type { RgbaImage } from '../../edge/core/image/decode.ts';
 import type { ManifestInput } from '../../edge/core/manifest.ts';
@@ -39,6 +40,7 @@ export function loadFaceAlignStep(face: NonNullable<ManifestInput['face']>, opti
     face,
     cacheKey: {
       kind: 'face',
+      version: ALIGN_VERSION,
       face,
       detector: digest(files.detector),
       landmarks: digest(files.landmarks),

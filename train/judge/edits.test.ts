@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset.ts';
-import { calibrationImages, editResult, suggestStrength, type EditCurve } from './edits.ts';
+import type { OnnxCodec } from '../report/codec.ts';
+import { calibrationImages, editCurve, editResult, suggestStrength, type EditCurve } from './edits.ts';
 
 const curve = (points: [number, number, number][]): EditCurve => ({
   attribute: 'a',
   judgedNegatives: 10,
-  points: points.map(([strength, flipRate, otherChangeRate]) => ({ strength, flipRate, otherChangeRate })),
+  points: points.map(([strength, flipRate, otherChangeRate]) => ({ strength, flipRate, otherChangeRate, worstOtherChangeRate: otherChangeRate, worstOtherAttribute: 'b', anyOtherChangeRate: otherChangeRate })),
 });
 
 describe('suggested edit strength', () => {
@@ -46,5 +47,28 @@ describe('calibration images', () => {
     expect(picked.images[3999]).toBe(3999);
     expect(calibrationImages(images(3000), 2500).count).toBe(2500);
     expect(calibrationImages(images(500), 100).count).toBe(500);
+  });
+});
+
+describe('edit curve', () => {
+  // Codes are the pixels themselves, and the judge says "yes" to attribute i when pixel i is positive.
+  const identity = { pixels: 3, dim: 3, encode: async (x: Float32Array) => x.slice(), decode: async (z: Float32Array) => z.slice() } as unknown as OnnxCodec;
+  const judge = async (images: Float32Array) => images.map((v) => (v > 0 ? 1 : 0));
+  const dataset: Dataset = {
+    name: 'toy',
+    shape: [3, 1, 1],
+    count: 4,
+    images: Float32Array.from([-1, -1, -1, -1, -0.5, -1, -1, -2, -1, -1, -3, -1]),
+    ids: ['0', '1', '2', '3'],
+    attributes: { a: Int8Array.from([-1, -1, -1, -1]) },
+    continuous: {},
+  };
+
+  it('counts flips and the side effects per pair, for the worst other attribute and per image', async () => {
+    const probe = { codec: identity, judge, judgeAttributes: ['a', 'b', 'c'], dataset, maxImages: 10 };
+    const { judgedNegatives, points } = await editCurve(probe, 'a', Float32Array.from([2, 1, 0]), [1]);
+    expect(judgedNegatives).toBe(4);
+    // Only image 1 crosses into "b" (−0.5 + 1 > 0); "c" never changes.
+    expect(points[0]).toEqual({ strength: 1, flipRate: 1, otherChangeRate: 1 / 8, worstOtherChangeRate: 1 / 4, worstOtherAttribute: 'b', anyOtherChangeRate: 1 / 4 });
   });
 });

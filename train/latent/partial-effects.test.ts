@@ -43,9 +43,12 @@ describe('partialEffects', () => {
   it('falls back to the mean difference for a flag that cannot change alone, and skips constant flags', () => {
     const { codes, a } = correlatedCodes();
     const never = new Int8Array(COUNT).fill(-1);
-    const { effects } = partialEffects(codes, COUNT, DIM, { a, copy: Int8Array.from(a), never }, 1e-3);
-    expect(effects.a).toBeNull();
-    expect(effects.never).toBeNull();
+    for (const ridge of [1e-3, 0.1, 10]) {
+      const { effects, independence } = partialEffects(codes, COUNT, DIM, { a, copy: Int8Array.from(a), never }, ridge);
+      expect(effects.a).toBeNull();
+      expect(effects.never).toBeNull();
+      expect(independence.a).toBeLessThan(1e-4);
+    }
     const { vectors } = attributeVectors(codes, COUNT, DIM, { a }, { method: 'partial-effect', ridge: 1e-3, controls: { copy: Int8Array.from(a) } });
     expect(vectors.a.method).toBe('mean-difference');
     expect(vectors.a.vector).toEqual(vectors.a.meanDifference);

@@ -17,6 +17,8 @@ export interface PartialEffects {
  * not identifiable at all; the caller keeps the plain mean difference for such a flag.
  */
 export const MIN_INDEPENDENCE = 0.02;
+/** Keeps G invertible when flags are exactly collinear, while leaving 1 − R² of the others unchanged to ~1e-6. */
+const NEAR_ZERO_RIDGE = 1e-6;
 
 /**
  * Ridge regression of the codes on 0/1 flags: code ≈ intercept + Σ_a effect_a · flag_a. The flags are
@@ -78,9 +80,13 @@ export function partialEffects(codes: Float32Array, count: number, dim: number, 
   const cross = new Matrix(Array.from({ length: k }, (_, a) => Array.from(crossSums.subarray(a * dim, (a + 1) * dim), (v) => v / count)));
   const gramInverse = inverse(gram);
   const coefficients = gramInverse.mmul(cross);
+  // For a correlation matrix, (G⁻¹)_aa = 1 / (1 − R²_a). It is read off an all-but-unpenalised G: the ridge adds
+  // λ to every 1 − R², so with λ above MIN_INDEPENDENCE an exact copy of another flag would pass as independent.
+  const bareGram = gram.clone();
+  for (let a = 0; a < k; a++) bareGram.set(a, a, bareGram.get(a, a) - ridge + NEAR_ZERO_RIDGE);
+  const bareInverse = inverse(bareGram);
   columns.forEach((c, a) => {
-    // For a correlation matrix, (G⁻¹)_aa = 1 / (1 − R²_a).
-    independence[c.name] = 1 / gramInverse.get(a, a);
+    independence[c.name] = 1 / bareInverse.get(a, a);
     effects[c.name] = independence[c.name] < MIN_INDEPENDENCE ? null : Float64Array.from(coefficients.getRow(a), (v) => v / c.std);
   });
   return { effects, independence };

@@ -12,10 +12,13 @@ const headerSchema = z.object({
   method: z.enum(['covariance', 'randomized']),
 });
 
+/** Bump when fitPca's results or this file's layout change, so older cache files are never read as current. */
+const PCA_CACHE_VERSION = 1;
+
 /** The key covers the pixels themselves, so a changed crop, split or source can never reuse an old fit. */
 export function pcaCacheKey(images: Float32Array, shape: ImageShape, dim: number, options: PcaOptions): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ shape, dim, method: options.method ?? 'randomized', seed: options.seed ?? 0, oversample: options.oversample, powerIterations: options.powerIterations }));
+  hash.update(JSON.stringify({ version: PCA_CACHE_VERSION, shape, dim, method: options.method ?? 'randomized', seed: options.seed ?? 0, oversample: options.oversample, powerIterations: options.powerIterations }));
   hash.update(new Uint8Array(images.buffer, images.byteOffset, images.byteLength));
   return hash.digest('hex').slice(0, 16);
 }

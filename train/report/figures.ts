@@ -62,7 +62,7 @@ export async function buildFigures(inputs: FigureInputs): Promise<ReportPictures
     const decoded = await codec.decode(flat, path.length);
     strips.push(path.map((_, i) => pick(decoded, i, size)));
   }
-  const interpolations = pngDataUri(imageGrid(strips, shape, scale));
+  const interpolations = jpegDataUri(imageGrid(strips, shape, scale));
 
   const edits: ReportPictures['edits'] = [];
   for (const edit of inputs.edits) {
@@ -90,7 +90,7 @@ export async function buildFigures(inputs: FigureInputs): Promise<ReportPictures
   const flat = new Float32Array(sampleCount * dim);
   sampled.forEach((z, i) => flat.set(z, i * dim));
   const decodedSamples = await codec.decode(flat, sampleCount);
-  const samples = pngDataUri(imageGrid([0, 1].map((r) => Array.from({ length: 8 }, (_, c) => pick(decodedSamples, r * 8 + c, size))), shape, scale));
+  const samples = jpegDataUri(imageGrid([0, 1].map((r) => Array.from({ length: 8 }, (_, c) => pick(decodedSamples, r * 8 + c, size))), shape, scale));
 
   const mapIndices = spread(validation.count, 300);
   const mapCodes = await codec.encode(gather(validation, mapIndices), mapIndices.length);

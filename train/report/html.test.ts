@@ -19,7 +19,7 @@ const report: Report = {
     { epoch: 2, step: 4, trainLoss: 0.05, validationMse: 0.06, seconds: 1 },
   ] },
   validation: { model: { mse: 0.06, psnr: 12.2 }, pca: { mse: 0.08, psnr: 11 }, mseRatioToPca: 0.75, exported: { mse: 0.06, psnr: 12.2, float16: false } },
-  attributes: { odd: { strength: 1.5, judgedNegatives: 0, flipRate: Number.NaN, otherChangeRate: Number.NaN, flipRateByStrength: [] } },
+  attributes: { odd: { strength: 1.5, judgedNegatives: 0, flipRate: Number.NaN, otherChangeRate: Number.NaN, worstOtherChangeRate: Number.NaN, worstOtherAttribute: null, anyOtherChangeRate: Number.NaN, flipRateByStrength: [] } },
   files: {},
 };
 

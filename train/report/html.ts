@@ -40,7 +40,7 @@ Data: ${escapeHtml(report.data.name)}, ${report.data.trainImages} training and $
     ],
   )}<p>${
     v.mseRatioToPca === null
-      ? `The code (${report.codeSize} values) is wider than the image, so PCA keeps every direction and reconstructs almost losslessly: no ratio.`
+      ? `PCA can have at most ${v.pca.dim} components here (the number of ${v.pca.limitedBy ?? 'pixels'}), fewer than the code's ${report.codeSize} values: no ratio at unequal code sizes.`
       : `MSE relative to PCA at the same code size: <strong>${fmt(v.mseRatioToPca, 3)}</strong>.`
   }</p>`);
 
@@ -62,11 +62,19 @@ Data: ${escapeHtml(report.data.name)}, ${report.data.trainImages} training and $
   sections.push(`<h2>Reconstructions</h2><p>Rows: validation input, this model, PCA with ${report.codeSize} components.</p>${img(pictures.reconstructions, 'reconstruction grid')}`);
   if (pictures.interpolations) sections.push(`<h2>Interpolations</h2><p>Linear paths in the latent space between pairs of validation images.</p>${img(pictures.interpolations, 'interpolation strips')}`);
 
-  const attrRows = Object.entries(report.attributes).map(([name, a]) => [name, fmt(a.strength, 3), a.judgedNegatives, pct(a.flipRate), pct(a.otherChangeRate)]);
+  const attrRows = Object.entries(report.attributes).map(([name, a]) => [
+    name,
+    fmt(a.strength, 3),
+    a.judgedNegatives,
+    pct(a.flipRate),
+    pct(a.otherChangeRate),
+    a.worstOtherAttribute ? `${pct(a.worstOtherChangeRate)} (${a.worstOtherAttribute})` : '–',
+    pct(a.anyOtherChangeRate),
+  ]);
   if (attrRows.length) {
     sections.push(`<h2>Attribute edits</h2><p>Each negative validation image (by label and by the judge) is encoded, moved along the attribute vector by the suggested strength and decoded;
-the judge then says whether the attribute is present, and whether any of its other decisions changed.</p>${table(
-      ['attribute', 'strength', 'negatives judged', 'judge flips', 'other decisions changed'],
+the judge then says whether the attribute is present, and whether its other decisions changed: over all other decisions, for the other attribute that changed most, and as the share of images with any change.</p>${table(
+      ['attribute', 'strength', 'negatives judged', 'judge flips', 'other decisions changed', 'most-changed other attribute', 'images with any other change'],
       attrRows,
     )}`);
   }

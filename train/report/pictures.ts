@@ -80,8 +80,9 @@ export function pngDataUri(image: RgbaImage): string {
 }
 
 /**
- * A JPEG data URI, for the one figure where exact pixels do not matter: the latent map's hundreds of small faces
- * compress about 8× better than as PNG, which keeps report.html (committed with each model) small.
+ * A JPEG data URI, for figures of decoded images only (interpolations, samples, the latent map), where exact pixels
+ * do not matter: faces compress several times better than as PNG, which keeps report.html (committed with each
+ * model) small. Figures that compare pixels (reconstructions, edits) stay PNG.
  */
 export function jpegDataUri(image: RgbaImage, quality = 85): string {
   const encoded = jpeg.encode({ data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height }, quality);

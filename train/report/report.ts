@@ -1,3 +1,5 @@
+import type { EditPoint } from '../judge/edits.ts';
+
 /** What report.json records: every figure the trainer measured, so report.html and the docs cite one source. */
 export interface EpochRecord {
   epoch: number;
@@ -21,8 +23,13 @@ export interface AttributeEditResult {
   flipRate: number;
   /** Fraction of the other judge decisions (all other attributes, those images) that changed. */
   otherChangeRate: number;
-  /** Flip rate at every strength of the edit grid, for the trade-off curve. */
-  flipRateByStrength: { strength: number; flipRate: number; otherChangeRate: number }[];
+  /** Fraction of those images whose decision on `worstOtherAttribute`, the other attribute that changed most, changed. */
+  worstOtherChangeRate: number;
+  worstOtherAttribute: string | null;
+  /** Fraction of those images with at least one other decision changed. */
+  anyOtherChangeRate: number;
+  /** Flip rate and side effects at every strength of the edit grid, for the trade-off curve. */
+  flipRateByStrength: EditPoint[];
 }
 
 export interface JudgeFigures {
@@ -66,8 +73,8 @@ export interface Report {
   validation: {
     model: QualityFigures;
     /** PCA fitted on the same training split with as many components as the code has dimensions (at most one per pixel). */
-    pca: QualityFigures & { dim?: number };
-    /** model.mse / pca.mse: the issue's target is ≤ 0.5 (digits) or ≤ 0.85 (faces); null for an overcomplete code, where PCA is lossless. */
+    pca: QualityFigures & { dim?: number; limitedBy?: 'pixels' | 'training images − 1' };
+    /** model.mse / pca.mse: the issue's target is ≤ 0.5 (digits) or ≤ 0.85 (faces); null when PCA could not have as many components as the code. */
     mseRatioToPca: number | null;
     /** The shipped (possibly float16) ONNX files, measured after export. */
     exported: QualityFigures & { float16: boolean };

@@ -174,17 +174,26 @@ export class FaceAligner {
     if (!faces.length) {
       throw new InputError(422, 'no_face', 'no face was found in the image; send a photo with a visible face, crop it by hand, or pass align=none');
     }
-    const box = faces[0];
-    if (Math.min(box.width, box.height) < this.minFaceSize) {
-      throw new InputError(
-        422,
-        'face_too_small',
-        `the largest face is ${Math.round(box.width)}×${Math.round(box.height)} pixels; at least ${this.minFaceSize} pixels are needed, send a larger or closer photo`,
-        { box, minFaceSize: this.minFaceSize },
-      );
-    }
+    this.requireFaceSize(faces[0], 'the largest face', 'send a larger or closer photo');
+    return this.alignFace(image, faces[0], target, faces.length);
+  }
+
+  /** Throws InputError 422 face_too_small for a box narrower or shorter than minFaceSize; `what` names the box. */
+  requireFaceSize(box: FaceBox, what: string, advice?: string): void {
+    if (Math.min(box.width, box.height) >= this.minFaceSize) return;
+    const size = `${Math.round(box.width)}×${Math.round(box.height)}`;
+    const message = `${what} is ${size} pixels; at least ${this.minFaceSize} pixels are needed${advice ? `, ${advice}` : ''}`;
+    throw new InputError(422, 'face_too_small', message, { box, minFaceSize: this.minFaceSize });
+  }
+
+  /**
+   * The step align() and alignWithinBox share: the landmarks of the face in `box` (already inside the photo and large
+   * enough), then the photo warped so the eyes and mouth land where `target.face` has them.
+   */
+  async alignFace(image: RgbaImage, box: FaceBox, target: AlignTarget, faceCount: number): Promise<Alignment> {
     const landmarks = await this.landmarks(image, box);
     const photoToModel = alignmentTransform(landmarks, target);
+    // Enough output pixels that the model's own area resize, not this bilinear warp, does the downscaling.
     const supersample = Math.min(MAX_SUPERSAMPLE, Math.max(1, Math.ceil(1 / similarityScale(photoToModel))));
     const modelToPhoto = invertSimilarity(photoToModel);
     const outputToSource: Similarity = {
@@ -196,7 +205,7 @@ export class FaceAligner {
     const aligned = warpToRgba(image, { outputToSource, width: target.width * supersample, height: target.height * supersample, outside: 'clamp' });
     const { a, b, tx, ty } = photoToModel;
     return {
-      faceCount: faces.length,
+      faceCount,
       box,
       landmarks,
       transform: { matrix: [a, -b, tx, b, a, ty], scale: similarityScale(photoToModel), rotationDegrees: similarityRotationDegrees(photoToModel) },
@@ -214,7 +223,8 @@ export function alignmentTransform(landmarks: readonly Point[], target: AlignTar
   return fitSimilarity([anchors.leftEye, anchors.rightEye, anchors.mouth], [toPixels(face.leftEye), toPixels(face.rightEye), toPixels(face.mouth)]);
 }
 
-function clipBox(box: FaceBox, image: RgbaImage): FaceBox {
+/** The part of `box` inside the photo; a box wholly outside comes back with a zero or negative width or height. */
+export function clipBox(box: FaceBox, image: Pick<RgbaImage, 'width' | 'height'>): FaceBox {
   const left = Math.max(0, box.left);
   const top = Math.max(0, box.top);
   const right = Math.min(image.width, box.left + box.width);

@@ -17,3 +17,10 @@ export const DETECTOR_STRIDE = 32;
 
 export const LANDMARKS_INPUT_SIZE = 112;
 export const LANDMARKS_MEAN_RGB: readonly number[] = [122.782, 117.001, 104.298];
+
+/**
+ * Version of the alignment algorithm itself (detection and its retry, landmark cropping, the similarity fit, the
+ * warp and its supersampling). Caches of aligned images (train/data/face-align.ts) include it in their key: bump it
+ * whenever a change to detection, landmark or warp code can change an aligned pixel, or stale images are reused.
+ */
+export const ALIGN_VERSION = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxToCrop, centreBoxOn, cropToBox, gripAt, moveBox, resizeBox, type Rect } from './box-geometry.ts';
+import { boxFromSlider, boxToCrop, centreBoxOn, cropToBox, gripAt, moveBox, resizeBox, type Rect } from './box-geometry.ts';
 
 const PHOTO = { width: 400, height: 300 };
 const FACE: Rect = { left: 100, top: 80, width: 100, height: 120 };
@@ -25,6 +25,43 @@ describe('box geometry', () => {
     const huge = resizeBox(FACE, 2000, 2000, PHOTO, 32);
     expect(huge.top + huge.height).toBeCloseTo(300, 9);
     expect(huge.height / huge.width).toBeCloseTo(1.2, 9);
+  });
+
+  it('moves a box near the bottom-right corner inward rather than past the photo when it is resized to its minimum', () => {
+    const corner: Rect = { left: 380, top: 270, width: 20, height: 24 };
+    const resized = resizeBox(corner, 381, 271, PHOTO, 32);
+    expect(resized.width).toBeCloseTo(32, 9);
+    expect(resized.height / resized.width).toBeCloseTo(1.2, 9);
+    expect(resized.left + resized.width).toBeLessThanOrEqual(PHOTO.width);
+    expect(resized.top + resized.height).toBeLessThanOrEqual(PHOTO.height + 1e-9);
+    expect(resized.left).toBeGreaterThanOrEqual(0);
+  });
+
+  it('keeps the size of a face box the size slider cannot describe when the X or Y slider moves it', () => {
+    const large: Rect = { left: 20, top: 10, width: 320, height: 280 };
+    const small: Rect = { left: 200, top: 150, width: 20, height: 24 };
+    for (const box of [large, small]) {
+      const state = boxToCrop(box, PHOTO);
+      const movedX = boxFromSlider(box, 'x', { ...state, centerX: state.centerX + 0.05 }, PHOTO);
+      expect([movedX.width, movedX.height]).toEqual([box.width, box.height]);
+      expect(movedX.left).toBeCloseTo(box.left + 20, 9);
+      expect(movedX.top).toBe(box.top);
+      const movedY = boxFromSlider(box, 'y', { ...state, centerY: state.centerY - 0.02 }, PHOTO);
+      expect([movedY.width, movedY.height]).toEqual([box.width, box.height]);
+      expect(movedY.top).toBeCloseTo(box.top - 6, 9);
+      expect(movedY.left).toBe(box.left);
+    }
+  });
+
+  it('resizes the box about the slider centre only when the size slider moves, keeping its shape', () => {
+    const resized = boxFromSlider(FACE, 'size', { ...boxToCrop(FACE, PHOTO), size: 0.6 }, PHOTO);
+    expect(resized.height).toBeCloseTo(180, 9);
+    expect(resized.height / resized.width).toBeCloseTo(1.2, 9);
+    expect(resized.top + resized.height / 2).toBeCloseTo(140, 9);
+  });
+
+  it('stops a box moved by the X slider at the photo edge', () => {
+    expect(boxFromSlider(FACE, 'x', { ...boxToCrop(FACE, PHOTO), centerX: 1 }, PHOTO)).toEqual({ ...FACE, left: 300 });
   });
 
   it('turns a box into slider values and back without moving it', () => {

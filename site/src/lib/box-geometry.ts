@@ -1,5 +1,8 @@
 import type { CropState } from './crop-box.ts';
 
+/** The three sliders under the crop preview: the box's size, and its centre across and down. */
+export type CropSlider = 'size' | 'x' | 'y';
+
 /** A box in photo pixels: the face box the detector found (and the user adjusted), or a manual crop square. */
 export interface Rect {
   left: number;
@@ -42,15 +45,17 @@ export function centreBoxOn(box: Rect, x: number, y: number, image: Size): Rect 
 
 /**
  * The box after its bottom-right corner is dragged to (x, y): the top-left corner stays, the shape (height / width)
- * stays, the shorter side stays at least `minSide` pixels, and the box stays inside the photo.
+ * stays, the shorter side stays at least `minSide` pixels, and the box stays inside the photo. Near the right or
+ * bottom edge, where even the smallest allowed box does not fit from this corner, the box moves inward instead.
  */
 export function resizeBox(box: Rect, x: number, y: number, image: Size, minSide: number): Rect {
   const aspect = box.height / box.width;
   const wanted = Math.max(x - box.left, (y - box.top) / aspect);
   const smallest = minSide / Math.min(1, aspect);
   const largest = Math.min(image.width - box.left, (image.height - box.top) / aspect);
-  const width = clamp(wanted, smallest, largest);
-  return { left: box.left, top: box.top, width, height: width * aspect };
+  const width = Math.max(smallest, Math.min(wanted, largest));
+  const height = width * aspect;
+  return { left: clamp(box.left, 0, image.width - width), top: clamp(box.top, 0, image.height - height), width, height };
 }
 
 /**
@@ -76,4 +81,16 @@ export function cropToBox(state: CropState, aspect: number, image: Size): Rect {
     width,
     height,
   };
+}
+
+/**
+ * The box after one slider moved. Only the size slider resizes it; X and Y move it and keep its size, because the
+ * size slider's range (a tenth of the shorter edge up to all of it) cannot describe every face box, and rebuilding
+ * the box from all three sliders would silently shrink a larger face box or grow a smaller one.
+ */
+export function boxFromSlider(box: Rect, slider: CropSlider, state: CropState, image: Size): Rect {
+  if (slider === 'size') return cropToBox(state, box.height / box.width, image);
+  const x = slider === 'x' ? state.centerX * image.width : box.left + box.width / 2;
+  const y = slider === 'y' ? state.centerY * image.height : box.top + box.height / 2;
+  return centreBoxOn(box, x, y, image);
 }

@@ -1,18 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { cropSchema } from '../../../edge/core/manifest.ts';
-import { cropBox } from './crop-box.ts';
+import { cropToBox } from './box-geometry.ts';
+import { rectToCropRule } from './crop-box.ts';
 
-describe('cropBox', () => {
-  it('is a centred square of the shorter side at full size', () => {
-    expect(cropBox(200, 100, { size: 1, centerX: 0.5, centerY: 0.5 })).toEqual({ kind: 'box', left: 0.25, top: 0, width: 0.5, height: 1 });
+describe('rectToCropRule', () => {
+  it('turns a box in photo pixels into fractions of the photo', () => {
+    expect(rectToCropRule({ left: 50, top: 0, width: 100, height: 100 }, 200, 100)).toEqual({ kind: 'box', left: 0.25, top: 0, width: 0.5, height: 1 });
   });
 
-  it('keeps the box inside the image when the centre is pushed to a corner', () => {
-    const box = cropBox(300, 200, { size: 0.5, centerX: 1, centerY: 0 });
-    if (box.kind !== 'box') throw new Error('expected a box');
-    expect(box.left + box.width).toBeCloseTo(1, 9);
-    expect(box.top).toBe(0);
-    expect(box.width * 300).toBeCloseTo(box.height * 200, 9);
-    expect(cropSchema.safeParse(box).success).toBe(true);
+  it('gives the full-size centred slider square as a centred square of the shorter side', () => {
+    const rect = cropToBox({ size: 1, centerX: 0.5, centerY: 0.5 }, 1, { width: 200, height: 100 });
+    expect(rectToCropRule(rect, 200, 100)).toEqual({ kind: 'box', left: 0.25, top: 0, width: 0.5, height: 1 });
+  });
+
+  it('gives a valid crop rule for a slider square pushed into a corner, still square in pixels', () => {
+    const rule = rectToCropRule(cropToBox({ size: 0.5, centerX: 1, centerY: 0 }, 1, { width: 300, height: 200 }), 300, 200);
+    if (rule.kind !== 'box') throw new Error('expected a box');
+    expect(rule.left + rule.width).toBeCloseTo(1, 9);
+    expect(rule.top).toBe(0);
+    expect(rule.width * 300).toBeCloseTo(rule.height * 200, 9);
+    expect(cropSchema.safeParse(rule).success).toBe(true);
   });
 });

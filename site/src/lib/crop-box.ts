@@ -1,5 +1,5 @@
 import type { CropRule } from '../../../edge/core/manifest.ts';
-import { cropToBox, type Rect } from './box-geometry.ts';
+import type { Rect } from './box-geometry.ts';
 
 /** A square crop box as the sliders describe it: side as a fraction of the shorter edge, centre as fractions. */
 export interface CropState {
@@ -13,7 +13,3 @@ export function rectToCropRule(rect: Rect, width: number, height: number): CropR
   return { kind: 'box', left: rect.left / width, top: rect.top / height, width: rect.width / width, height: rect.height / height };
 }
 
-/** The square crop box (as fractions of the image) that a CropState describes, kept inside the image. */
-export function cropBox(width: number, height: number, state: CropState): CropRule {
-  return rectToCropRule(cropToBox(state, 1, { width, height }), width, height);
-}

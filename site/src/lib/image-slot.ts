@@ -4,7 +4,7 @@ import type { Point } from '../../../edge/core/align/geometry.ts';
 import type { RgbaImage } from '../../../edge/core/image/decode.ts';
 import { sampleLatents } from '../../../edge/core/latent.ts';
 import { drawBoxPreview, wireBoxDragging } from './box-editor.ts';
-import { boxToCrop, cropToBox, type Rect } from './box-geometry.ts';
+import { boxFromSlider, boxToCrop, cropToBox, type CropSlider, type Rect } from './box-geometry.ts';
 import { paint, type BrowserModel } from './browser-model.ts';
 import { rectToCropRule, type CropState } from './crop-box.ts';
 import { describeError } from './describe-error.ts';
@@ -66,7 +66,7 @@ export class ImageSlot {
 
   async setModel(model: BrowserModel): Promise<void> {
     this.model = model;
-    if (this.picked) await this.frameUpload();
+    if (this.picked) await this.frameUpload(++this.generation);
     else await this.useSample();
   }
 
@@ -75,42 +75,51 @@ export class ImageSlot {
     this.status.classList.toggle('error', isError);
   }
 
-  private async show(latent: Float32Array): Promise<void> {
+  /** Decodes and shows `latent`, unless a newer upload, sample or model took over (`generation` changed) meanwhile. */
+  private async show(latent: Float32Array, generation: number): Promise<void> {
     if (!this.model) return;
-    this.latent = latent;
     const [image] = await this.model.decode([latent]);
+    if (generation !== this.generation) return;
+    this.latent = latent;
     paint(this.canvas, image);
     this.onChange(latent);
   }
 
   async useSample(): Promise<void> {
     if (!this.model) return;
-    this.generation++;
+    const generation = ++this.generation;
     this.picked = undefined;
     this.framing = undefined;
     if (this.cropPanel) this.cropPanel.hidden = true;
     const [latent] = sampleLatents(this.model.manifest.latent, 1, this.sampleSeed);
     this.report(`Random sample, seed ${this.sampleSeed}.`);
-    await this.show(latent);
+    await this.show(latent, generation);
   }
 
   async acceptUpload(blob: Blob, name: string): Promise<void> {
+    // Taken before decoding: a large photo still decoding must not replace a smaller one picked after it.
+    const generation = ++this.generation;
+    let picked: PickedImage;
     try {
-      this.picked = await decodeUpload(blob, name);
+      picked = await decodeUpload(blob, name);
     } catch (error) {
-      this.report(describeError(error), true);
+      if (generation === this.generation) this.report(describeError(error), true);
       return;
     }
+    if (generation !== this.generation) return;
+    this.picked = picked;
     this.photo = document.createElement('canvas');
-    paint(this.photo, this.picked.image);
-    await this.frameUpload();
+    paint(this.photo, picked.image);
+    await this.frameUpload(generation);
   }
 
-  /** Decides the framing of the current upload for the current model (finding the face if it is a face model), then encodes. */
-  private async frameUpload(): Promise<void> {
+  /**
+   * Decides the framing of the current upload for the current model (finding the face if it is a face model), then
+   * encodes; `generation` is the token of the upload or model change that asked for it.
+   */
+  private async frameUpload(generation: number): Promise<void> {
     const { model, picked } = this;
-    if (!model || !picked) return;
-    const generation = ++this.generation;
+    if (!model || !picked || generation !== this.generation) return;
     this.framing = undefined;
     const framing = model.manifest.input.face ? await this.findFace(model, picked, generation) : { kind: 'crop' as const, box: this.defaultCrop(picked.image) };
     if (generation !== this.generation) return;
@@ -209,7 +218,7 @@ export class ImageSlot {
       }
       if (generation !== this.generation) return;
       this.drawCropPreview();
-      await this.show(latent);
+      await this.show(latent, generation);
       // Announced once the result is on screen, so the status never describes a picture not yet shown.
       if (generation === this.generation) this.report(this.describeFraming(framing, picked));
     } catch (error) {
@@ -231,7 +240,7 @@ export class ImageSlot {
     void this.encode();
   }
 
-  private cropInput(name: 'size' | 'x' | 'y'): HTMLInputElement | null {
+  private cropInput(name: CropSlider): HTMLInputElement | null {
     return this.root.querySelector<HTMLInputElement>(`[data-crop-${name}]`);
   }
 
@@ -253,7 +262,7 @@ export class ImageSlot {
 
   private wireCrop(): void {
     if (!this.cropPanel) return;
-    const fromSliders = () => {
+    const fromSlider = (slider: CropSlider) => {
       const { framing, picked } = this;
       if (!framing || !picked) return;
       const state: CropState = {
@@ -261,9 +270,9 @@ export class ImageSlot {
         centerX: Number(this.cropInput('x')?.value ?? 0.5),
         centerY: Number(this.cropInput('y')?.value ?? 0.5),
       };
-      this.moveBoxTo(cropToBox(state, framing.box.height / framing.box.width, picked.image));
+      this.moveBoxTo(boxFromSlider(framing.box, slider, state, picked.image));
     };
-    for (const name of ['size', 'x', 'y'] as const) this.cropInput(name)?.addEventListener('input', fromSliders);
+    for (const slider of ['size', 'x', 'y'] as const) this.cropInput(slider)?.addEventListener('input', () => fromSlider(slider));
     this.resetButton?.addEventListener('click', () => {
       const { framing } = this;
       if (framing?.kind !== 'face') return;
