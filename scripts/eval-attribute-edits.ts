@@ -141,7 +141,7 @@ async function main(): Promise<void> {
         curves[`${method}/${attribute}`] = { calibration: onTraining, validation: onValidation };
         const cosine = v.vector.reduce((s, x, j) => s + x * v.meanDifference[j], 0) / (Math.hypot(...v.vector) * Math.hypot(...v.meanDifference));
         for (const rule of RULES) {
-          const strength = rule === 'fewest-side-effects' ? suggestStrength(onTraining, Math.min(1, targetFlip + config.edits.calibrationMargin)) : firstPassingStrength(onTraining, targetFlip, maxOtherChange);
+          const strength = rule === 'fewest-side-effects' ? suggestStrength(onTraining, targetFlip, maxOtherChange) : firstPassingStrength(onTraining, targetFlip, maxOtherChange);
           const r = editResult(onValidation, strength);
           rows.push({ method, rule, used: v.method, attribute, strength, flipRate: r.flipRate, otherChangeRate: r.otherChangeRate, judgedNegatives: r.judgedNegatives });
           const met = r.flipRate >= targetFlip && r.otherChangeRate <= maxOtherChange;

@@ -106,14 +106,9 @@ const editsSchema = z.object({
   attributes: z.array(z.string().min(1)).min(1).optional(),
   /** Strengths tried, in units of the attribute vector; the suggested one is picked from them on training images. */
   strengths: z.array(z.number().positive().max(10)).min(1).default(DEFAULT_STRENGTHS),
-  /** The share of validation negatives the suggested strength should flip (the target). */
+  /** The share of negatives the suggested strength should flip (the target). */
   targetFlip: z.number().gt(0).max(1).default(0.7),
-  /**
-   * The strength is chosen on a few hundred training negatives to flip targetFlip + this margin: without it the
-   * chosen strength sits on the target's edge and lands a point or two either side of it on validation images.
-   */
-  calibrationMargin: z.number().min(0).max(0.3).default(0.05),
-  /** The side-effect limit (share of the judge's other decisions changed) the trainer's log checks each edit against. */
+  /** The side-effect limit (share of the judge's other decisions changed): the suggested strength keeps the widest margin to it and to targetFlip. */
   maxOtherChange: z.number().min(0).max(1).default(0.2),
   /** Negative images per attribute to edit, on each split. */
   maxImages: positiveInt.max(5000).default(300),
@@ -163,7 +158,7 @@ export const configSchema = z
     attributeVectors: attributeVectorsSchema.default({ method: DEFAULT_ATTRIBUTE_OPTIONS.method, ridge: DEFAULT_ATTRIBUTE_OPTIONS.ridge }),
     judge: judgeSchema.optional(),
     pretraining: pretrainingSchema.optional(),
-    edits: editsSchema.default({ strengths: DEFAULT_STRENGTHS, targetFlip: 0.7, calibrationMargin: 0.05, maxOtherChange: 0.2, maxImages: 300 }),
+    edits: editsSchema.default({ strengths: DEFAULT_STRENGTHS, targetFlip: 0.7, maxOtherChange: 0.2, maxImages: 300 }),
     report: reportSchema.default({ images: 10, editImages: 4, scale: 2 }),
     /** Warn when a shipped file is larger than this (the repository's limit for committed models). */
     maxFileMB: z.number().positive().default(8),

@@ -10,20 +10,21 @@ const curve = (points: [number, number, number][]): EditCurve => ({
 });
 
 describe('suggested edit strength', () => {
-  it('is, among the strengths that flip the target share, the one with the fewest side effects', () => {
-    // 1 is the first to pass, but 1.5 flips enough with fewer side effects.
-    expect(suggestStrength(curve([[0.5, 0.3, 0], [1, 0.72, 0.18], [1.5, 0.8, 0.12], [2, 0.95, 0.3]]), 0.7)).toBe(1.5);
-    expect(suggestStrength(curve([[0.5, 0.3, 0], [1, 0.85, 0.1], [2, 1, 0.4]]), 0.8)).toBe(1);
+  it('is the strength furthest inside both the flip target and the side-effect limit', () => {
+    // Margins min(flips − 0.7, 0.2 − side effects): 1 → 0.02, 1.5 → 0.08, 2 → −0.1.
+    expect(suggestStrength(curve([[0.5, 0.3, 0], [1, 0.72, 0.18], [1.5, 0.8, 0.12], [2, 0.95, 0.3]]), 0.7, 0.2)).toBe(1.5);
+    // Not the first strength past the flip target when one a step further keeps a wider margin on both sides.
+    expect(suggestStrength(curve([[1, 0.71, 0.05], [2, 0.85, 0.08], [3, 0.99, 0.19]]), 0.7, 0.2)).toBe(2);
   });
-  it('takes the smaller strength on equal side effects, whatever the limit on them', () => {
-    expect(suggestStrength(curve([[1, 0.75, 0.3], [2, 0.9, 0.3], [3, 1, 0.5]]), 0.7)).toBe(1);
+  it('takes the smaller strength on equal margins', () => {
+    expect(suggestStrength(curve([[1, 0.8, 0.1], [2, 0.8, 0.1], [3, 1, 0.5]]), 0.7, 0.2)).toBe(1);
   });
-  it('falls back to the best flips-minus-side-effects when no strength reaches the target', () => {
-    expect(suggestStrength(curve([[0.5, 0.2, 0], [1, 0.5, 0.05], [2, 0.6, 0.5]]), 0.8)).toBe(1);
+  it('picks the best compromise when no strength meets both limits', () => {
+    expect(suggestStrength(curve([[0.5, 0.2, 0], [1, 0.5, 0.05], [2, 0.6, 0.6]]), 0.8, 0.2)).toBe(1);
   });
   it('ignores strengths without a measurement and defaults to 1 when none has one', () => {
-    expect(suggestStrength(curve([[1, Number.NaN, Number.NaN], [2, 0.8, 0.1]]), 0.7)).toBe(2);
-    expect(suggestStrength(curve([[1, Number.NaN, Number.NaN]]), 0.7)).toBe(1);
+    expect(suggestStrength(curve([[1, Number.NaN, Number.NaN], [2, 0.8, 0.1]]), 0.7, 0.2)).toBe(2);
+    expect(suggestStrength(curve([[1, Number.NaN, Number.NaN]]), 0.7, 0.2)).toBe(1);
   });
   it('reports the rates at the chosen strength', () => {
     const result = editResult(curve([[1, 0.7, 0.1], [2, 0.9, 0.2]]), 2);

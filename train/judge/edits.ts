@@ -111,24 +111,18 @@ export async function editCurve(probe: EditProbe, attribute: string, vector: Flo
 }
 
 /**
- * The suggested strength, chosen on training images (validation images then measure it honestly). Among the
- * strengths that flip at least `targetFlip` of the judged negatives, the one that changes the fewest of the
- * judge's other decisions; on a tie, the smaller strength. On the curves measured so far side effects grow with
- * strength, so this is the smallest passing strength there; ranking by side effects keeps it right where a curve
- * is not monotonic (a few hundred images are noisy), and no side-effect limit is needed to choose: if the
- * fewest side effects that reach the target exceed the limit, no other passing strength meets it either (the
- * caller reports that). A fine strength grid matters more than the rule: the chosen strength overshoots the
- * target by up to one grid step, and side effects grow with it. When no strength flips enough, the one with
- * the best flips-minus-side-effects.
+ * The suggested strength, chosen on training images (validation images then measure it honestly): the one that
+ * lies furthest inside both limits, i.e. maximises min(flips − targetFlip, maxOtherChange − side effects); on a
+ * tie, the smaller strength. The first strength that passes would sit on the flip limit's edge, and the
+ * strength with the fewest side effects among passing ones is that same edge (side effects grow with strength):
+ * a few hundred images are noisy, so an edge choice lands a point or two outside a limit on validation images.
+ * The margin rule also needs no special case: where no strength meets both limits it picks the best compromise.
  */
-export function suggestStrength(curve: EditCurve, targetFlip = 0.7): number {
+export function suggestStrength(curve: EditCurve, targetFlip = 0.7, maxOtherChange = 0.2): number {
   const valid = curve.points.filter((p) => p.strength > 0 && Number.isFinite(p.flipRate) && Number.isFinite(p.otherChangeRate));
   if (valid.length === 0) return 1;
-  const passing = valid.filter((p) => p.flipRate >= targetFlip);
-  if (passing.length) {
-    return passing.reduce((best, p) => (p.otherChangeRate < best.otherChangeRate || (p.otherChangeRate === best.otherChangeRate && p.strength < best.strength) ? p : best)).strength;
-  }
-  return valid.reduce((best, p) => (p.flipRate - p.otherChangeRate > best.flipRate - best.otherChangeRate ? p : best)).strength;
+  const margin = (p: EditPoint) => Math.min(p.flipRate - targetFlip, maxOtherChange - p.otherChangeRate);
+  return valid.reduce((best, p) => (margin(p) > margin(best) || (margin(p) === margin(best) && p.strength < best.strength) ? p : best)).strength;
 }
 
 /** The images the suggested strength is chosen on: the first training images, as many as the validation split has and at least 2,000. */
@@ -149,11 +143,11 @@ export function calibrationImages(train: Dataset, validationCount: number): Data
 export interface EditCheckSettings {
   strengths: number[];
   targetFlip: number;
-  calibrationMargin: number;
+  maxOtherChange: number;
   maxImages: number;
 }
 
-/** Picks the suggested strength on `calibration` (with a margin over the target) and measures the edit at every strength on `validation`. */
+/** Picks the suggested strength on `calibration` and measures the edit at every strength on `validation`. */
 export async function checkEdit(
   judging: Pick<EditProbe, 'codec' | 'judge' | 'judgeAttributes'>,
   calibration: Dataset,
@@ -163,7 +157,7 @@ export async function checkEdit(
   settings: EditCheckSettings,
 ): Promise<AttributeEditResult> {
   const probe = (dataset: Dataset): EditProbe => ({ ...judging, dataset, maxImages: settings.maxImages });
-  const strength = suggestStrength(await editCurve(probe(calibration), attribute, vector, settings.strengths), Math.min(1, settings.targetFlip + settings.calibrationMargin));
+  const strength = suggestStrength(await editCurve(probe(calibration), attribute, vector, settings.strengths), settings.targetFlip, settings.maxOtherChange);
   return editResult(await editCurve(probe(validation), attribute, vector, settings.strengths), strength);
 }
 
