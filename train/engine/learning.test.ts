@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../edge/core/random.ts';
-import { parseModel } from '../model/spec.ts';
+import { strideTwoConvAutoencoder } from '../model/presets.ts';
 import { BatchOrder } from './batch-order.ts';
 import { createOrtEngine } from './ort.ts';
 
 /** A tiny conv autoencoder of the presets' kind: conv down, a linear code, conv-transpose up. */
-const spec = parseModel({
-  name: 'tiny-conv',
-  input: [1, 8, 8],
-  encoder: [
-    { type: 'conv2d', out: 8, kernel: 3, stride: 2, padding: 1 },
-    { type: 'relu' },
-    { type: 'flatten' },
-    { type: 'linear', out: 8 },
-  ],
-  decoder: [
-    { type: 'linear', out: 128 },
-    { type: 'relu' },
-    { type: 'reshape', shape: [8, 4, 4] },
-    { type: 'convTranspose2d', out: 1, kernel: 3, stride: 2, padding: 1, outputPadding: 1 },
-    { type: 'sigmoid' },
-  ],
-  loss: { reconstruction: 'mse' },
-});
+const spec = strideTwoConvAutoencoder({ name: 'tiny-conv', input: [1, 8, 8], channels: [8], code: 8 });
 
 /** 32 soft blobs at random centres and widths: a small data set a 8-dimensional code can hold. */
 function blobs(count: number, seed: number): Float32Array {

@@ -1,29 +1,10 @@
+import { strideTwoConvAutoencoder } from '../../model/presets.ts';
 import { parseModel, type ModelSpec, type ModelSpecInput } from '../../model/spec.ts';
 
 // Tiny models for the tfjs tests: pure tfjs runs on its slow cpu backend here.
 
 /** conv-digits in miniature: strided convs, flatten, linear code, convTranspose with outputPadding. */
-export const digitsLike = parseModel({
-  name: 'digits-like',
-  input: [1, 8, 8],
-  encoder: [
-    { type: 'conv2d', out: 3, kernel: 3, stride: 2, padding: 1 },
-    { type: 'relu' },
-    { type: 'conv2d', out: 4, kernel: 3, stride: 2, padding: 1 },
-    { type: 'relu' },
-    { type: 'flatten' },
-    { type: 'linear', out: 5, name: 'code' },
-  ],
-  decoder: [
-    { type: 'linear', out: 16 },
-    { type: 'relu' },
-    { type: 'reshape', shape: [4, 2, 2] },
-    { type: 'convTranspose2d', out: 3, kernel: 3, stride: 2, padding: 1, outputPadding: 1 },
-    { type: 'relu' },
-    { type: 'convTranspose2d', out: 1, kernel: 3, stride: 2, padding: 1, outputPadding: 1 },
-    { type: 'sigmoid' },
-  ],
-});
+export const digitsLike = strideTwoConvAutoencoder({ name: 'digits-like', input: [1, 8, 8], channels: [3, 4], code: 5 });
 
 /** Every layer type, both convTranspose paths (cropped, and padded when outputPadding > padding), a VAE head and a sparse code. */
 export function everyLayer(reconstruction: 'mse' | 'bce' | 'l1'): ModelSpec {
