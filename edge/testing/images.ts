@@ -59,3 +59,16 @@ export function forgedJpegHeader(width: number, height: number): Uint8Array {
   view.setUint16(9, width);
   return bytes;
 }
+
+/** The JPEG with an EXIF APP1 segment (big-endian TIFF, one IFD entry: orientation) inserted after its SOI marker. */
+export function withExifOrientation(jpegBytes: Uint8Array, orientation: number): Uint8Array {
+  const tiff = [0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0, 0, 0];
+  const payload = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff];
+  const length = payload.length + 2;
+  const segment = [0xff, 0xe1, length >> 8, length & 0xff, ...payload];
+  const out = new Uint8Array(jpegBytes.length + segment.length);
+  out.set(jpegBytes.subarray(0, 2));
+  out.set(segment, 2);
+  out.set(jpegBytes.subarray(2), 2 + segment.length);
+  return out;
+}

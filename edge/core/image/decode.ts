@@ -3,6 +3,7 @@ import { Unzlib } from 'fflate';
 import jpeg from 'jpeg-js';
 import { GifReader } from 'omggif';
 import { InputError } from '../errors.ts';
+import { applyOrientation, jpegOrientation } from './exif.ts';
 import { DEFAULT_IMAGE_LIMITS, readImageHeader, type ImageHeader, type ImageLimits } from './sniff.ts';
 
 /** 8-bit RGBA pixels, row-major: the one in-memory image type of the core. */
@@ -130,7 +131,10 @@ function decodeGif(bytes: Uint8Array): RgbaImage {
   }
 }
 
-/** Checks the header against the limits, then decodes the first frame of a PNG, JPEG or GIF to RGBA. */
+/**
+ * Checks the header against the limits, then decodes the first frame of a PNG, JPEG or GIF to RGBA, turned as its
+ * EXIF orientation says (JPEG), so every caller sees the photo the way a viewer shows it.
+ */
 export function decodeImage(bytes: Uint8Array, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): RgbaImage {
   const header = readImageHeader(bytes, limits);
   let image: RgbaImage;
@@ -150,5 +154,5 @@ export function decodeImage(bytes: Uint8Array, limits: ImageLimits = DEFAULT_IMA
   if (image.width !== header.width || image.height !== header.height) {
     throw corrupt(header.format.toUpperCase(), `decoded ${image.width}×${image.height}, the header says ${header.width}×${header.height}`);
   }
-  return image;
+  return header.format === 'jpeg' ? applyOrientation(image, jpegOrientation(bytes)) : image;
 }
