@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import type { JpegEncoder } from './core/image/jpeg.ts';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './core/image/sniff.ts';
 import type { ModelRegistry } from './core/registry.ts';
 import { errorResponse, onError, onNotFound, validationHook } from './middleware/errors.ts';
@@ -18,6 +19,8 @@ export interface AppOptions {
   imageLimits?: ImageLimits;
   /** Face alignment for models whose manifest has `input.face` (align=auto); without it uploads are only cropped. */
   aligner?: AlignerProvider;
+  /** JPEG output (photos come back in the upload's format); without it only PNG and GIF are offered. */
+  jpegEncoder?: JpegEncoder;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -31,7 +34,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use(
     '/v1/*',
-    cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'If-None-Match'], exposeHeaders: ['ETag', 'X-Model', 'X-Latentlab-Align'], maxAge: 86400 }),
+    cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'If-None-Match'], exposeHeaders: ['ETag', 'X-Model', 'X-Latentlab-Align', 'X-Latentlab-Output'], maxAge: 86400 }),
   );
   app.use('/v1/*', async (c, next) => {
     await next();
@@ -45,7 +48,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
   );
   registerModelRoutes(app, options.registry);
-  registerOperationRoutes(app, options.registry, options.imageLimits ?? DEFAULT_IMAGE_LIMITS, options.aligner);
+  registerOperationRoutes(app, options.registry, { imageLimits: options.imageLimits ?? DEFAULT_IMAGE_LIMITS, aligner: options.aligner, jpegEncoder: options.jpegEncoder });
   registerDocsRoutes(app);
   app.onError(onError);
   app.notFound(onNotFound);

@@ -65,9 +65,28 @@ const outputQuery = {
 };
 
 export const ImageOutputQuery = z.object(outputQuery);
-export const LatentOrImageQuery = z.object({
+
+const detail = z.enum(['keep', 'none']).optional();
+const output = z.enum(['face', 'photo']).optional();
+const DETAIL_DOC =
+  'keep: the edit is applied as a change, Dec(z′) − Dec(z), to the photo’s own aligned face at its native resolution (up to 512 px), so detail the code cannot hold is kept; none: the decoder’s output.';
+const OUTPUT_DOC =
+  'photo: the whole upload (its own width and height, EXIF orientation applied) with the edited face pasted back through a feathered face mask; pixels away from the face are unchanged. face: the aligned face crop.';
+/** Face edits: detail transfer and paste-back (edge/README.md, "Your own photo back"). */
+export const photoQuery = (defaults: string) => ({
+  detail: detail.openapi({ description: `${DETAIL_DOC} Default: ${defaults}` }),
+  output: output.openapi({ description: `${OUTPUT_DOC} \`size\` applies to face outputs only.` }),
+});
+const IMAGE_FORMAT_DOC = 'png or jpeg (quality 90); default: the upload’s own format (JPEG in, JPEG out) for output=photo, else png.';
+export const ReconstructQuery = z.object({
   ...outputQuery,
-  format: z.enum(['png', 'json']).default('png').openapi({ description: '`json` returns the latent instead of the image.' }),
+  ...photoQuery('detail=none, output=face: reconstruct shows the autoencoder.'),
+  format: z.enum(['png', 'jpeg']).optional().openapi({ description: IMAGE_FORMAT_DOC }),
+});
+export const AnalogyQuery = z.object({
+  ...outputQuery,
+  ...photoQuery('detail=keep, output=photo (C’s photo) when C is an uploaded photo whose face was aligned on a face model; else detail=none, output=face.'),
+  format: z.enum(['png', 'jpeg', 'json']).optional().openapi({ description: `${IMAGE_FORMAT_DOC} json: the latent instead of the image.` }),
 });
 const animationQuery = {
   ...outputQuery,
@@ -85,6 +104,9 @@ const animationQuery = {
 };
 export const MorphQuery = z.object({
   ...animationQuery,
+  detail: detail.openapi({
+    description: `${DETAIL_DOC} With keep, frame(t) = Dec(z_t) + (1−t)·(A − Dec(z_A)) + t·(B − Dec(z_B)): the end frames are the photos’ own faces, as face crops at \`size\` (default 256). Default: keep when both inputs are photos aligned on a face model, else none.`,
+  }),
   frames: z.coerce
     .number()
     .int()
@@ -94,7 +116,14 @@ export const MorphQuery = z.object({
     .openapi({ description: 'Number of frames, both inputs included.' }),
   path: z.enum(['linear', 'spherical']).default('linear').openapi({ description: 'spherical interpolates around the latent mean.' }),
 });
-export const AttributesQuery = z.object(animationQuery);
+export const AttributesQuery = z.object({
+  ...animationQuery,
+  ...photoQuery('detail=keep, output=photo when the image is an uploaded photo whose face was aligned on a face model; else detail=none, output=face.'),
+  format: z
+    .enum(['png', 'jpeg', 'gif', 'json'])
+    .optional()
+    .openapi({ description: `${IMAGE_FORMAT_DOC} Several strengths: png/jpeg give one strip, gif an animation. json: the latents.` }),
+});
 export const SampleQuery = z.object({
   ...animationQuery,
   seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(0).openapi({ description: 'Same seed, same samples.' }),

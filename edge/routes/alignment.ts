@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import type { Alignment, FaceAligner } from '../core/align/aligner.ts';
 import type { RgbaImage } from '../core/image/decode.ts';
-import { preprocessImage } from '../core/image/preprocess.ts';
+import { cropRegion, preprocessImage } from '../core/image/preprocess.ts';
 import type { ManifestInput } from '../core/manifest.ts';
+import { affineFromCrop, affineFromSimilarity, type Affine } from '../core/photo/affine.ts';
 
 /** The face aligner, created on first use; undefined when this deployment ships no alignment models. */
 export type AlignerProvider = () => Promise<FaceAligner | undefined>;
@@ -41,20 +42,37 @@ function report(alignment: Alignment): AlignReport {
   };
 }
 
+/** Where a face model's input came from in the photo: photo pixels → model-input pixels, and the landmarks if found. */
+export interface FacePlacement {
+  toModel: Affine;
+  landmarks?: [number, number][];
+}
+
+export interface PreparedImage {
+  pixels: Float32Array;
+  report?: AlignReport;
+  /** Face models only: what detail transfer and paste-back need (routes/photo-output.ts). */
+  placement?: FacePlacement;
+}
+
 /**
  * Turns one decoded upload into the model's input tensor, aligning the face first when the mode and the
  * model ask for it. Alignment failures (no_face, face_too_small) propagate as 422 InputErrors.
  */
-export async function prepareImage(
-  image: RgbaImage,
-  input: ManifestInput,
-  mode: AlignMode,
-  aligner: AlignerProvider | undefined,
-): Promise<{ pixels: Float32Array; report?: AlignReport }> {
-  if (mode === 'none' || !input.face) return { pixels: preprocessImage(image, input) };
+export async function prepareImage(image: RgbaImage, input: ManifestInput, mode: AlignMode, aligner: AlignerProvider | undefined): Promise<PreparedImage> {
+  if (!input.face) return { pixels: preprocessImage(image, input) };
+  const cropped = () => ({ toModel: affineFromCrop(cropRegion(input.preprocess.crop, image.width, image.height), input.width, input.height) });
+  if (mode === 'none') return { pixels: preprocessImage(image, input), placement: cropped() };
   const faceAligner = await aligner?.();
-  if (!faceAligner) return { pixels: preprocessImage(image, input), report: { applied: false, reason: 'this server has no face alignment models' } };
+  if (!faceAligner) {
+    return { pixels: preprocessImage(image, input), report: { applied: false, reason: 'this server has no face alignment models' }, placement: cropped() };
+  }
   const alignment = await faceAligner.align(image, { width: input.width, height: input.height, face: input.face });
   const aligned = { ...input, preprocess: { ...input.preprocess, crop: { kind: 'none' as const } } };
-  return { pixels: preprocessImage(alignment.image, aligned), report: report(alignment) };
+  const [a, , tx, b, , ty] = alignment.transform.matrix;
+  return {
+    pixels: preprocessImage(alignment.image, aligned),
+    report: report(alignment),
+    placement: { toModel: affineFromSimilarity({ a, b, tx, ty }), landmarks: alignment.landmarks },
+  };
 }

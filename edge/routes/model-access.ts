@@ -1,7 +1,7 @@
 import { InputError } from '../core/errors.ts';
 import { decodeImage, type RgbaImage } from '../core/image/decode.ts';
 import { preprocessImage } from '../core/image/preprocess.ts';
-import type { ImageLimits } from '../core/image/sniff.ts';
+import { sniffImageFormat, type ImageFormat, type ImageLimits } from '../core/image/sniff.ts';
 import { parseLatent } from '../core/latent.ts';
 import type { ModelRegistry } from '../core/registry.ts';
 import type { ModelRuntime } from '../core/runtime.ts';
@@ -23,7 +23,7 @@ export async function requireModel(registry: ModelRegistry, id: string): Promise
 }
 
 /** Turns one decoded upload into the encoder's input; the default is the manifest's crop and resize (see routes/alignment.ts for faces). */
-export type PrepareImage = (image: RgbaImage, name: string) => Promise<Float32Array>;
+export type PrepareImage = (image: RgbaImage, name: string, format: ImageFormat) => Promise<Float32Array>;
 
 /** Turns named inputs into latents; every uploaded image goes through the encoder in one batched run. */
 export async function resolveLatents(
@@ -42,7 +42,8 @@ export async function resolveLatents(
     else {
       try {
         const image = decodeImage(item.bytes, limits);
-        pending.push({ name, pixels: prepare ? await prepare(image, name) : preprocessImage(image, input) });
+        const format = sniffImageFormat(item.bytes)!;
+        pending.push({ name, pixels: prepare ? await prepare(image, name, format) : preprocessImage(image, input) });
       } catch (error) {
         if (error instanceof InputError) throw new InputError(error.status, error.code, `${name}: ${error.message}`, error.details);
         throw error;

@@ -2,30 +2,34 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { InputError } from '../core/errors.ts';
 import type { RgbaImage } from '../core/image/decode.ts';
-import type { ImageLimits } from '../core/image/sniff.ts';
+import type { JpegEncoder } from '../core/image/jpeg.ts';
+import type { ImageFormat, ImageLimits } from '../core/image/sniff.ts';
 import { analogy, applyAttributes, interpolate, sampleLatents, type Latent } from '../core/latent.ts';
+import { faceSource, type FaceSource } from '../core/photo/detail.ts';
 import type { ModelRegistry } from '../core/registry.ts';
 import type { ModelRuntime } from '../core/runtime.ts';
 import { deterministicResponse } from '../middleware/cache.ts';
 import {
   AnalogyJson,
+  AnalogyQuery,
   AttributesJson,
   AttributesQuery,
   DecodeJson,
   ErrorSchema,
   ImageOutputQuery,
-  LatentOrImageQuery,
   LatentResponse,
   LatentsResponse,
   ModelParams,
   MorphJson,
   MorphQuery,
+  ReconstructQuery,
   SampleQuery,
   type StrengthsSchema,
 } from '../schemas.ts';
 import { ALIGN_HEADER, alignQuery, AlignQuery, prepareImage, type AlignerProvider, type AlignMode, type AlignReport } from './alignment.ts';
 import { readInputs, type ReadOptions } from './inputs.ts';
 import { requireModel, resolveLatents } from './model-access.ts';
+import { chooseMorphDetail, choosePhotoOutput, renderEdits, renderMorph, type Subject } from './photo-output.ts';
 import { renderLatents, toJsonArray } from './rendering.ts';
 import type { z } from 'zod';
 
@@ -39,6 +43,7 @@ const errors = {
   422: { description: 'Invalid parameter, latent, attribute or image dimensions', content: errorContent },
 };
 const imageBody = { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary }, 'image/gif': { schema: binary } };
+const imageContent = { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary } };
 const IMAGE_OR_LATENT = 'an image file, or a JSON array latent as text';
 
 function multipart(fields: Record<string, string>) {
@@ -53,11 +58,11 @@ function multipart(fields: Record<string, string>) {
   };
 }
 
-const imageResponse = { 200: { description: 'PNG image', content: { 'image/png': { schema: binary } } }, ...errors };
+const imageResponse = { 200: { description: 'PNG or JPEG image (per `format`)', content: imageContent }, ...errors };
 const animationResponse = {
   200: {
-    description: 'PNG strip, GIF animation, or the latents as JSON (per `format`)',
-    content: { 'image/png': { schema: binary }, 'image/gif': { schema: binary }, 'application/json': { schema: LatentsResponse } },
+    description: 'PNG or JPEG (a strip for several images), GIF animation, or the latents as JSON (per `format`)',
+    content: { ...imageContent, 'image/gif': { schema: binary }, 'application/json': { schema: LatentsResponse } },
   },
   ...errors,
 };
@@ -80,22 +85,32 @@ function attributeSteps(runtime: ModelRuntime, strengths: Strengths) {
   );
 }
 
-export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistry, imageLimits: ImageLimits, aligner?: AlignerProvider) {
+export interface OperationOptions {
+  imageLimits: ImageLimits;
+  aligner?: AlignerProvider;
+  jpegEncoder?: JpegEncoder;
+}
+
+export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistry, { imageLimits, aligner, jpegEncoder }: OperationOptions) {
   const model = (c: Context) => requireModel(registry, c.req.param('id')!);
   const latentsOf = async (c: Context, names: readonly string[], options?: ReadOptions) => {
     const runtime = await model(c);
+    const { input } = runtime.model.manifest;
     const { inputs, strengths } = await readInputs(c, names, options);
     // Routes that declare `align` validate it; the others (decode) never receive images to align.
     const query = (c.req.valid as (target: 'query') => { align?: AlignMode } | undefined)('query');
     const reports: Record<string, AlignReport> = {};
-    const prepare = async (image: RgbaImage, name: string) => {
-      const prepared = await prepareImage(image, runtime.model.manifest.input, query?.align ?? 'auto', aligner);
+    const sources: Record<string, FaceSource> = {};
+    const prepare = async (image: RgbaImage, name: string, format: ImageFormat) => {
+      const prepared = await prepareImage(image, input, query?.align ?? 'auto', aligner);
       if (prepared.report) reports[name] = prepared.report;
+      if (prepared.placement) sources[name] = faceSource(image, format, prepared.placement.toModel, input, prepared.placement.landmarks);
       return prepared.pixels;
     };
     const latents = await resolveLatents(runtime, inputs, names, imageLimits, prepare);
     if (Object.keys(reports).length) c.header(ALIGN_HEADER, JSON.stringify(reports));
-    return { runtime, latents, strengths };
+    const subjects: Subject[] = names.map((name, k) => ({ name, latent: latents[k], source: sources[name], aligned: reports[name]?.applied === true }));
+    return { runtime, latents, strengths, subjects, faceModel: input.face !== undefined };
   };
 
   app.openapi(
@@ -141,12 +156,14 @@ export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistr
       path: '/v1/models/{id}/reconstruct',
       tags: ['operations'],
       summary: 'Image -> image through the autoencoder',
-      request: { params: ModelParams, query: ImageOutputQuery.extend(alignQuery), body: { required: true, content: { ...imageBody, ...multipart({ image: 'the image file' }) } } },
+      request: { params: ModelParams, query: ReconstructQuery.extend(alignQuery), body: { required: true, content: { ...imageBody, ...multipart({ image: 'the image file' }) } } },
       responses: imageResponse,
     }),
     async (c) => {
-      const { runtime, latents } = await latentsOf(c, ['image']);
-      return renderLatents(c, runtime, latents, { format: 'png', ...c.req.valid('query') });
+      const query = c.req.valid('query');
+      const { runtime, latents, subjects, faceModel } = await latentsOf(c, ['image']);
+      const choice = choosePhotoOutput(query, subjects[0], false, faceModel);
+      return renderEdits(c, runtime, subjects[0], latents, query, choice, jpegEncoder);
     },
   );
 
@@ -166,9 +183,10 @@ export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistr
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const { runtime, latents } = await latentsOf(c, ['a', 'b']);
+      const { runtime, latents, subjects, faceModel } = await latentsOf(c, ['a', 'b']);
       const frames = interpolate(latents[0], latents[1], query.frames, query.path, runtime.model.manifest.latent.mean);
-      return renderLatents(c, runtime, frames, query);
+      const detail = chooseMorphDetail(query.detail, subjects, faceModel);
+      return renderMorph(c, runtime, [subjects[0], subjects[1]], frames, query, detail, jpegEncoder);
     },
   );
 
@@ -194,9 +212,12 @@ export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistr
       responses: animationResponse,
     }),
     async (c) => {
-      const { runtime, latents, strengths } = await latentsOf(c, ['latent'], { strengths: true, multipartAlternatives: { latent: ['image', 'latent'] } });
+      const query = c.req.valid('query');
+      const { runtime, latents, strengths, subjects, faceModel } = await latentsOf(c, ['latent'], { strengths: true, multipartAlternatives: { latent: ['image', 'latent'] } });
       const edited = attributeSteps(runtime, strengths!).map((edits) => applyAttributes(latents[0], edits));
-      return renderLatents(c, runtime, edited, c.req.valid('query'));
+      const subject = { ...subjects[0], name: 'image' };
+      const choice = choosePhotoOutput(query, subject, true, faceModel);
+      return renderEdits(c, runtime, subject, edited, query, choice, jpegEncoder);
     },
   );
 
@@ -208,15 +229,17 @@ export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistr
       summary: 'A − B + C: change C the way B differs from A',
       request: {
         params: ModelParams,
-        query: LatentOrImageQuery.extend(alignQuery),
+        query: AnalogyQuery.extend(alignQuery),
         body: { required: false, content: { 'application/json': { schema: AnalogyJson }, ...multipart({ a: IMAGE_OR_LATENT, b: IMAGE_OR_LATENT, c: IMAGE_OR_LATENT }) } },
       },
       responses: animationResponse,
     }),
     async (c) => {
-      const { runtime, latents } = await latentsOf(c, ['a', 'b', 'c']);
+      const query = c.req.valid('query');
+      const { runtime, latents, subjects, faceModel } = await latentsOf(c, ['a', 'b', 'c']);
       const [a, b, cc] = latents as [Latent, Latent, Latent];
-      return renderLatents(c, runtime, [analogy(a, b, cc)], c.req.valid('query'));
+      const choice = choosePhotoOutput(query, subjects[2], true, faceModel);
+      return renderEdits(c, runtime, subjects[2], [analogy(a, b, cc)], query, choice, jpegEncoder);
     },
   );
 

@@ -1,13 +1,16 @@
 import type { Context } from 'hono';
 import type { RgbaImage } from '../core/image/decode.ts';
 import { encodeGif, encodePng, horizontalStrip, scaleImage, tensorToRgba, type UpscaleKernel } from '../core/image/encode.ts';
+import { JPEG_QUALITY, type JpegEncoder } from '../core/image/jpeg.ts';
 import { InputError } from '../core/errors.ts';
 import type { ModelRuntime } from '../core/runtime.ts';
 import { deterministicResponse } from '../middleware/cache.ts';
 import { LIMITS } from '../schemas.ts';
 
+export type ImageFormat = 'png' | 'jpeg' | 'gif';
+
 export interface RenderOptions {
-  format: 'png' | 'gif' | 'json';
+  format: ImageFormat | 'json';
   size?: number;
   resample: UpscaleKernel;
   delay?: number;
@@ -15,26 +18,41 @@ export interface RenderOptions {
 
 export const toJsonArray = (latent: Float32Array) => Array.from(latent);
 
-/** Decodes latents in one run and answers with a PNG (a strip for several), a GIF, or the latents as JSON. */
-export async function renderLatents(c: Context, runtime: ModelRuntime, latents: Float32Array[], options: RenderOptions) {
-  const { manifest } = runtime.model;
-  c.header('X-Model', `${manifest.id}@${manifest.version}`);
-  if (options.format === 'json') {
-    const body = JSON.stringify({ model: manifest.id, latents: latents.map(toJsonArray) });
-    return deterministicResponse(c, body, 'application/json');
-  }
-  const [channels, height, width] = runtime.imageShape;
-  const scale = options.size ? options.size / Math.max(width, height) : 1;
-  const outputPixels = latents.length * Math.round(width * scale) * Math.round(height * scale);
-  if (outputPixels > LIMITS.outputPixels) {
-    throw new InputError(422, 'output_too_large', `${latents.length} images at size ${options.size} make ${outputPixels} pixels; the limit is ${LIMITS.outputPixels}: lower size, frames or n`, {
+/** Refuses a response whose images together pass the output-pixel limit, before any of them is made. */
+export function checkOutputPixels(count: number, width: number, height: number, what: string): void {
+  const outputPixels = count * width * height;
+  if (count > 1 && outputPixels > LIMITS.outputPixels) {
+    throw new InputError(422, 'output_too_large', `${count} images of ${width}×${height} (${what}) make ${outputPixels} pixels; the limit is ${LIMITS.outputPixels}: lower size, frames, n or the number of strengths`, {
       outputPixels,
       limit: LIMITS.outputPixels,
     });
   }
+}
+
+export function latentsResponse(c: Context, runtime: ModelRuntime, latents: Float32Array[]) {
+  const body = JSON.stringify({ model: runtime.model.manifest.id, latents: latents.map(toJsonArray) });
+  return deterministicResponse(c, body, 'application/json');
+}
+
+/** One image, a strip of several (png, jpeg) or an animation (gif). */
+export async function imagesResponse(c: Context, images: RgbaImage[], format: ImageFormat, delay: number, jpegEncoder?: JpegEncoder) {
+  if (format === 'gif') return deterministicResponse(c, encodeGif(images, delay), 'image/gif');
+  const image = images.length === 1 ? images[0] : horizontalStrip(images);
+  if (format === 'png') return deterministicResponse(c, encodePng(image), 'image/png');
+  if (!jpegEncoder) throw new InputError(422, 'jpeg_unavailable', 'this server has no JPEG encoder; ask for format=png');
+  return deterministicResponse(c, await jpegEncoder(image, JPEG_QUALITY), 'image/jpeg');
+}
+
+/** Decodes latents in one run and answers with a PNG or JPEG (a strip for several), a GIF, or the latents as JSON. */
+export async function renderLatents(c: Context, runtime: ModelRuntime, latents: Float32Array[], options: RenderOptions, jpegEncoder?: JpegEncoder) {
+  const { manifest } = runtime.model;
+  c.header('X-Model', `${manifest.id}@${manifest.version}`);
+  if (options.format === 'json') return latentsResponse(c, runtime, latents);
+  const [channels, height, width] = runtime.imageShape;
+  const scale = options.size ? options.size / Math.max(width, height) : 1;
+  checkOutputPixels(latents.length, Math.round(width * scale), Math.round(height * scale), `size ${options.size ?? 'native'}`);
   const decoded = await runtime.decode(latents);
   let images: RgbaImage[] = decoded.map((chw) => tensorToRgba(chw, channels, height, width));
   if (options.size) images = images.map((image) => scaleImage(image, options.size!, options.resample));
-  if (options.format === 'gif') return deterministicResponse(c, encodeGif(images, options.delay ?? 100), 'image/gif');
-  return deterministicResponse(c, encodePng(images.length === 1 ? images[0] : horizontalStrip(images)), 'image/png');
+  return imagesResponse(c, images, options.format, options.delay ?? LIMITS.delayMs.default, jpegEncoder);
 }
