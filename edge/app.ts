@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { JpegEncoder } from './core/image/jpeg.ts';
+import type { JpegCodec } from './core/image/jpeg.ts';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './core/image/sniff.ts';
 import type { ModelRegistry } from './core/registry.ts';
 import { errorResponse, onError, onNotFound, validationHook } from './middleware/errors.ts';
@@ -19,8 +19,8 @@ export interface AppOptions {
   imageLimits?: ImageLimits;
   /** Face alignment for models whose manifest has `input.face` (align=auto); without it uploads are only cropped. */
   aligner?: AlignerProvider;
-  /** JPEG output (photos come back in the upload's format); without it only PNG and GIF are offered. */
-  jpegEncoder?: JpegEncoder;
+  /** Fast JPEG reading and JPEG output (photos come back in the upload's format); without it JPEGs are read by jpeg-js and only PNG and GIF are written. */
+  jpeg?: JpegCodec;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -48,7 +48,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
   );
   registerModelRoutes(app, options.registry);
-  registerOperationRoutes(app, options.registry, { imageLimits: options.imageLimits ?? DEFAULT_IMAGE_LIMITS, aligner: options.aligner, jpegEncoder: options.jpegEncoder });
+  registerOperationRoutes(app, options.registry, { imageLimits: options.imageLimits ?? DEFAULT_IMAGE_LIMITS, aligner: options.aligner, jpeg: options.jpeg });
   registerDocsRoutes(app);
   app.onError(onError);
   app.notFound(onNotFound);

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import sharp from 'sharp';
-import type { JpegEncoder } from '../core/image/jpeg.ts';
+import { wasmJpegDecoder, type JpegCodec, type JpegEncoder } from '../core/image/jpeg.ts';
 
 // Requests already run one per core; libvips' own thread pool would oversubscribe them.
 sharp.concurrency(1);
@@ -9,3 +11,16 @@ export const sharpJpegEncoder: JpegEncoder = async (image, quality) => {
   const rgba = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   return new Uint8Array(await rgba.removeAlpha().jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer());
 };
+
+const mozjpegDecoder = () => {
+  const path = createRequire(import.meta.url).resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
+  return new WebAssembly.Module(readFileSync(path));
+};
+
+/**
+ * Writes with libvips; reads with the same mozjpeg wasm as Workers, so both runtimes see an upload as the same pixels
+ * (libvips' decoder is faster still but rounds differently).
+ */
+export function nodeJpegCodec(): JpegCodec {
+  return { encode: sharpJpegEncoder, decode: wasmJpegDecoder(mozjpegDecoder()) };
+}

@@ -12,7 +12,7 @@ import type { RuntimeOptions } from '../core/runtime.ts';
 import { onNotFound } from '../middleware/errors.ts';
 import { nodeAlignerProvider } from './aligner.ts';
 import { fileModelSource } from './file-source.ts';
-import { sharpJpegEncoder } from './jpeg.ts';
+import { nodeJpegCodec } from './jpeg.ts';
 
 export interface NodeServerOptions extends Omit<AppOptions, 'registry'> {
   /** Folder of model folders (models/). */
@@ -36,7 +36,7 @@ export function nodeRuntimeOptions(): RuntimeOptions {
 /** The API plus static files: model artifacts under /models/ and the built site at /. */
 export function createNodeApp(options: NodeServerOptions) {
   const registry = new ModelRegistry(fileModelSource(options.modelsDir), ort, { runtime: nodeRuntimeOptions() });
-  const api = createApp({ aligner: nodeAlignerProvider(options.modelsDir), jpegEncoder: sharpJpegEncoder, ...options, registry });
+  const api = createApp({ aligner: nodeAlignerProvider(options.modelsDir), jpeg: nodeJpegCodec(), ...options, registry });
   const root = new Hono();
   root.route('/', api);
   root.all('/v1/*', onNotFound);

@@ -1,5 +1,6 @@
 import { InputError } from '../core/errors.ts';
-import { decodeImage, type RgbaImage } from '../core/image/decode.ts';
+import type { RgbaImage } from '../core/image/decode.ts';
+import { decodeImageWith, type JpegDecoder } from '../core/image/jpeg.ts';
 import { preprocessImage } from '../core/image/preprocess.ts';
 import { sniffImageFormat, type ImageFormat, type ImageLimits } from '../core/image/sniff.ts';
 import { parseLatent } from '../core/latent.ts';
@@ -30,7 +31,7 @@ export async function resolveLatents(
   runtime: ModelRuntime,
   inputs: Record<string, OperationInput>,
   names: readonly string[],
-  limits: ImageLimits,
+  reading: { limits: ImageLimits; jpegDecoder?: JpegDecoder },
   prepare?: PrepareImage,
 ) {
   const { input, latent } = runtime.model.manifest;
@@ -41,7 +42,7 @@ export async function resolveLatents(
     if (item.kind === 'latent') latents[name] = parseLatent(item.value, latent.dim, name);
     else {
       try {
-        const image = decodeImage(item.bytes, limits);
+        const image = await decodeImageWith(item.bytes, reading.limits, reading.jpegDecoder);
         const format = sniffImageFormat(item.bytes)!;
         pending.push({ name, pixels: prepare ? await prepare(image, name, format) : preprocessImage(image, input) });
       } catch (error) {

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { InputError } from '../core/errors.ts';
 import type { RgbaImage } from '../core/image/decode.ts';
-import type { JpegEncoder } from '../core/image/jpeg.ts';
+import type { JpegCodec } from '../core/image/jpeg.ts';
 import type { ImageFormat, ImageLimits } from '../core/image/sniff.ts';
 import { analogy, applyAttributes, interpolate, sampleLatents, type Latent } from '../core/latent.ts';
 import { faceSource, type FaceSource } from '../core/photo/detail.ts';
@@ -88,10 +88,11 @@ function attributeSteps(runtime: ModelRuntime, strengths: Strengths) {
 export interface OperationOptions {
   imageLimits: ImageLimits;
   aligner?: AlignerProvider;
-  jpegEncoder?: JpegEncoder;
+  jpeg?: JpegCodec;
 }
 
-export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistry, { imageLimits, aligner, jpegEncoder }: OperationOptions) {
+export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistry, { imageLimits, aligner, jpeg }: OperationOptions) {
+  const jpegEncoder = jpeg?.encode;
   const model = (c: Context) => requireModel(registry, c.req.param('id')!);
   const latentsOf = async (c: Context, names: readonly string[], options?: ReadOptions) => {
     const runtime = await model(c);
@@ -107,7 +108,7 @@ export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistr
       if (prepared.placement) sources[name] = faceSource(image, format, prepared.placement.toModel, input, prepared.placement.landmarks);
       return prepared.pixels;
     };
-    const latents = await resolveLatents(runtime, inputs, names, imageLimits, prepare);
+    const latents = await resolveLatents(runtime, inputs, names, { limits: imageLimits, jpegDecoder: jpeg?.decode }, prepare);
     if (Object.keys(reports).length) c.header(ALIGN_HEADER, JSON.stringify(reports));
     const subjects: Subject[] = names.map((name, k) => ({ name, latent: latents[k], source: sources[name], aligned: reports[name]?.applied === true }));
     return { runtime, latents, strengths, subjects, faceModel: input.face !== undefined };

@@ -1,9 +1,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ExecutionContext } from 'hono';
 import { createApp } from '../app.ts';
-import { wasmJpegEncoder } from '../core/image/jpeg.ts';
+import { wasmJpegCodec } from '../core/image/jpeg.ts';
 // A relative path: wrangler's CompiledWasm collector does not resolve a package's `exports` for wasm imports.
-import mozjpegWasm from '../../node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
+import mozjpegDecoder from '../../node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
+import mozjpegEncoder from '../../node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
 import { ModelRegistry } from '../core/registry.ts';
 import { assetAlignerProvider } from './asset-aligner.ts';
 import { assetModelSource, type AssetsBinding } from './asset-models.ts';
@@ -23,7 +24,7 @@ export default {
     app ??= createApp({
       registry: new ModelRegistry(assetModelSource(env.ASSETS), workersOrt),
       aligner: assetAlignerProvider(env.ASSETS, workersOrt),
-      jpegEncoder: wasmJpegEncoder(mozjpegWasm),
+      jpeg: wasmJpegCodec({ encoder: mozjpegEncoder, decoder: mozjpegDecoder }),
     });
     return app.fetch(request, env, ctx);
   },

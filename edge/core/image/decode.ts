@@ -99,7 +99,7 @@ function decodePng(bytes: Uint8Array, header: ImageHeader): RgbaImage {
 }
 
 /** jpeg-js fills a cut-off scan with grey instead of failing, so a missing end-of-image marker is checked here. */
-function assertJpegComplete(bytes: Uint8Array): void {
+export function assertJpegComplete(bytes: Uint8Array): void {
   for (let i = bytes.length - 2; i >= 2; i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return;
   throw corrupt('JPEG', 'the file has no end-of-image marker (truncated?)');
 }
