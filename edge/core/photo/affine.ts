@@ -45,19 +45,20 @@ export function photoPixelsPerModelPixel(toModel: Affine): { x: number; y: numbe
   return { x: Math.hypot(back.a, back.b), y: Math.hypot(back.c, back.d) };
 }
 
-/** The axis-aligned photo rectangle (whole pixels, clipped to the photo) covering the model frame's preimage. */
-export function frameFootprint(toModel: Affine, width: number, height: number, photo: { width: number; height: number }): Region {
+/** The axis-aligned photo rectangle (whole pixels, clipped to the photo) covering a model-frame region's preimage. */
+export function photoFootprint(toModel: Affine, region: Region, photo: { width: number; height: number }): Region {
   const back = invertAffine(toModel);
+  const { left, top, width, height } = region;
   const frame: Point[] = [
-    [0, 0],
-    [width, 0],
-    [0, height],
-    [width, height],
+    [left, top],
+    [left + width, top],
+    [left, top + height],
+    [left + width, top + height],
   ];
   const corners = frame.map((p) => applyAffine(back, p));
-  const left = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[0]))));
-  const top = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[1]))));
-  const right = Math.min(photo.width, Math.ceil(Math.max(...corners.map((p) => p[0]))));
-  const bottom = Math.min(photo.height, Math.ceil(Math.max(...corners.map((p) => p[1]))));
-  return { left, top, width: Math.max(0, right - left), height: Math.max(0, bottom - top) };
+  const x0 = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[0]))));
+  const y0 = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[1]))));
+  const x1 = Math.min(photo.width, Math.ceil(Math.max(...corners.map((p) => p[0]))));
+  const y1 = Math.min(photo.height, Math.ceil(Math.max(...corners.map((p) => p[1]))));
+  return { left: x0, top: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
 }

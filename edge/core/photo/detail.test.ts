@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../image/decode.ts';
 import type { ManifestInput } from '../manifest.ts';
-import { affineFromCrop, affineFromSimilarity, applyAffine, frameFootprint, invertAffine } from './affine.ts';
+import { affineFromCrop, affineFromSimilarity, applyAffine, photoFootprint, invertAffine } from './affine.ts';
 import { editedPhotos, faceSource, keepCropSize, keepFaces, keepMorphFrames } from './detail.ts';
 import { anchorOutline, faceMask } from './mask.ts';
 import { sampleMask } from './field.ts';
@@ -59,7 +59,7 @@ describe('detail transfer', () => {
     const source = faceSource(original, 'png', placed, input);
     const [edited] = editedPhotos(source, flat(0.3), [flat(0.7)], shape, 'keep');
     expect([edited.width, edited.height]).toEqual([200, 150]);
-    const box = frameFootprint(placed, 16, 16, original);
+    const box = photoFootprint(placed, { left: 0, top: 0, width: 16, height: 16 }, original);
     let changedInside = 0;
     for (let y = 0; y < 150; y++) {
       for (let x = 0; x < 200; x++) {

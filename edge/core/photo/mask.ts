@@ -1,4 +1,5 @@
 import type { Point } from '../align/geometry.ts';
+import type { Region } from '../image/resample.ts';
 import type { ManifestInput } from '../manifest.ts';
 
 /**
@@ -12,6 +13,8 @@ export interface FaceMask {
   /** Grid cells per model-input pixel. */
   scale: number;
   data: Float32Array;
+  /** The model-frame rectangle outside which the mask is 0: the only part of a photo a paste visits. */
+  support: Region;
 }
 
 const JAW = [0, 17] as const;
@@ -68,16 +71,23 @@ export function convexHull(points: readonly Point[]): Point[] {
   return [...half(sorted), ...half([...sorted].reverse())];
 }
 
-/** Signed distance to a convex polygon: positive inside (exact), negative outside (the most violated edge's). */
-function insideDistance(hull: readonly Point[], x: number, y: number, orientation: number): number {
-  let distance = Infinity;
-  for (let i = 0; i < hull.length; i++) {
-    const [x0, y0] = hull[i];
+/** Each hull edge as an inward unit normal (nx, ny) and offset c: the signed distance of (x, y) is nx·x + ny·y + c. */
+function edgeLines(hull: readonly Point[], orientation: number): Float64Array {
+  const lines = new Float64Array(3 * hull.length);
+  hull.forEach(([x0, y0], i) => {
     const [x1, y1] = hull[(i + 1) % hull.length];
-    const length = Math.hypot(x1 - x0, y1 - y0);
-    if (length === 0) continue;
-    distance = Math.min(distance, (orientation * ((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0))) / length);
-  }
+    const length = Math.hypot(x1 - x0, y1 - y0) || 1;
+    const nx = (-orientation * (y1 - y0)) / length;
+    const ny = (orientation * (x1 - x0)) / length;
+    lines.set([nx, ny, -(nx * x0 + ny * y0)], 3 * i);
+  });
+  return lines;
+}
+
+/** Signed distance to a convex polygon: positive inside (exact), negative outside (the most violated edge's). */
+function insideDistance(lines: Float64Array, x: number, y: number): number {
+  let distance = Infinity;
+  for (let i = 0; i < lines.length; i += 3) distance = Math.min(distance, lines[i] * x + lines[i + 1] * y + lines[i + 2]);
   return distance;
 }
 
@@ -88,18 +98,24 @@ export function faceMask(width: number, height: number, outline: readonly Point[
   const orientation = Math.sign(area);
   const xs = hull.map((p) => p[0]);
   const feather = Math.max(1, FEATHER * (Math.max(...xs) - Math.min(...xs)));
+  const lines = edgeLines(hull, orientation);
   const gw = width * MASK_SCALE;
   const gh = height * MASK_SCALE;
   const data = new Float32Array(gw * gh);
+  let [left, top, right, bottom] = [gw, gh, -1, -1];
   for (let j = 0; j < gh; j++) {
     for (let i = 0; i < gw; i++) {
       const x = (i + 0.5) / MASK_SCALE;
       const y = (j + 0.5) / MASK_SCALE;
-      const t = Math.min(1, Math.max(0, (insideDistance(hull, x, y, orientation) + 0.25 * feather) / feather));
+      const t = Math.min(1, Math.max(0, (insideDistance(lines, x, y) + 0.25 * feather) / feather));
       // The model's output is only defined inside its frame: fade out over the last model pixel at each edge.
       const edge = Math.min(1, Math.max(0, Math.min(x, width - x, y, height - y)));
-      data[j * gw + i] = t * t * (3 - 2 * t) * edge;
+      const value = t * t * (3 - 2 * t) * edge;
+      data[j * gw + i] = value;
+      if (value > 0) [left, top, right, bottom] = [Math.min(left, i), Math.min(top, j), Math.max(right, i), Math.max(bottom, j)];
     }
   }
-  return { width: gw, height: gh, scale: MASK_SCALE, data };
+  // Bilinear reads reach one cell beyond a non-zero one.
+  const support = { left: (left - 1) / MASK_SCALE, top: (top - 1) / MASK_SCALE, width: (right - left + 3) / MASK_SCALE, height: (bottom - top + 3) / MASK_SCALE };
+  return { width: gw, height: gh, scale: MASK_SCALE, data, support };
 }
