@@ -149,6 +149,10 @@ export const AttributeInfo = z
   .object({
     name: z.string(),
     suggestedRange: z.tuple([z.number(), z.number()]),
+    keepSuggestedRange: z
+      .tuple([z.number(), z.number()])
+      .optional()
+      .openapi({ description: 'Face models: the suggested strengths for edits with detail=keep (the default for photos), calibrated on those outputs.' }),
     positives: z.number().int(),
     negatives: z.number().int(),
     description: z.string().optional(),

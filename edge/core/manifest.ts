@@ -125,6 +125,8 @@ export const attributeSchema = z
     method: attributeMethodSchema.optional(),
     /** mean(code | positive) − mean(code | negative), kept beside a `vector` estimated otherwise. */
     meanDifference: z.array(finite()).min(1).optional(),
+    /** Face models: the suggested strengths for edits returned with detail=keep, calibrated on those outputs. */
+    keep: z.object({ suggestedRange: z.tuple([finite(), finite()]) }).optional(),
   })
   .refine((a) => a.suggestedRange[0] < a.suggestedRange[1], { message: 'suggestedRange must be [min, max] with min < max', path: ['suggestedRange'] });
 

@@ -73,6 +73,7 @@ export function registerModelRoutes(app: OpenAPIHono, registry: ModelRegistry) {
         attributes: Object.entries(attributes.attributes).map(([name, a]) => ({
           name,
           suggestedRange: a.suggestedRange,
+          ...(a.keep ? { keepSuggestedRange: a.keep.suggestedRange } : {}),
           positives: a.positives,
           negatives: a.negatives,
           ...(a.description ? { description: a.description } : {}),

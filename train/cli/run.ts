@@ -181,6 +181,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
 
     let judge: TrainedJudge | undefined;
     const editResults: Record<string, AttributeEditResult> = {};
+    const keepResults: Record<string, AttributeEditResult> = {};
     if (config.judge) {
       const judgeAttributes = config.judge.attributes ?? attributes;
       io.log(`training the judge on ${judgeAttributes.length} attributes`);
@@ -192,6 +193,12 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
         const r = await checkEdit({ codec, judge: judgeFn, judgeAttributes }, calibration, validation, attribute, Float32Array.from(vectors[attribute].vector), config.edits);
         vectors[attribute].suggestedRange = [-r.strength, r.strength];
         editResults[attribute] = r;
+        if (data.input.face) {
+          const kept = await checkEdit({ codec, judge: judgeFn, judgeAttributes }, calibration, validation, attribute, Float32Array.from(vectors[attribute].vector), { ...config.edits, detail: 'keep' });
+          vectors[attribute].keep = { suggestedRange: [-kept.strength, kept.strength] };
+          keepResults[attribute] = kept;
+          io.log(`edit ${attribute} with detail kept: strength ${kept.strength}, flips ${(100 * kept.flipRate).toFixed(1)}%, other decisions changed ${(100 * kept.otherChangeRate).toFixed(1)}%`);
+        }
         const missed = [r.flipRate < config.edits.targetFlip && 'flips', r.otherChangeRate > config.edits.maxOtherChange && 'side effects'].filter(Boolean);
         io.log(
           `edit ${attribute}: strength ${r.strength}, flips ${(100 * r.flipRate).toFixed(1)}% of ${r.judgedNegatives}, other decisions changed ${(100 * r.otherChangeRate).toFixed(1)}%` +
@@ -240,6 +247,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
             positives: v.positives,
             negatives: v.negatives,
             suggestedRange: [round(v.suggestedRange[0], 4), round(v.suggestedRange[1], 4)],
+            ...(v.keep ? { keep: { suggestedRange: [round(v.keep.suggestedRange[0], 4), round(v.keep.suggestedRange[1], 4)] } } : {}),
             description: describeVector(name, v.method) + (editResults[name] ? '; suggested strength from the judge on training images' : ''),
             method: v.method,
             ...(v.method === 'mean-difference' ? {} : { meanDifference: v.meanDifference.map((x) => round(x)) }),
@@ -279,6 +287,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
         float16,
       },
       attributes: editResults,
+      ...(Object.keys(keepResults).length ? { attributesKeep: keepResults } : {}),
       judge: judge?.figures,
       pretraining,
       files: {},

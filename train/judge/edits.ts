@@ -12,6 +12,11 @@ export interface EditProbe {
   dataset: Dataset;
   /** At most this many negatives per attribute are edited (cost control on a 2-core machine). */
   maxImages: number;
+  /**
+   * none: the judge sees the decoder's output; keep: the image itself plus Dec(z′) − Dec(z), as the API's detail=keep
+   * returns it (edge/core/photo), so strengths are calibrated on what users of that mode get.
+   */
+  detail?: 'none' | 'keep';
 }
 
 export interface EditCurve {
@@ -43,10 +48,17 @@ function shift(codes: Float32Array, count: number, vector: Float32Array, strengt
   return out;
 }
 
+/** detail=keep at model resolution: each image plus its edit's change, clipped to [0, 1]. */
+function withDetail(images: Float32Array, edited: Float32Array, reconstructed: Float32Array): Float32Array {
+  const out = new Float32Array(images.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, images[i] + edited[i] - reconstructed[i]));
+  return out;
+}
+
 /**
  * Moves each negative image's code along `vector` by every strength and asks the judge: how many flip to
- * positive, and how many of its other decisions change compared with the unedited reconstruction
- * (the baseline is the reconstruction, not the photo, so the autoencoder's blur is not counted as an edit).
+ * positive, and how many of its other decisions change compared with the unedited output (for detail=none the
+ * reconstruction, not the photo, so the autoencoder's blur is not counted as an edit; for keep the image itself).
  */
 export async function editCurve(probe: EditProbe, attribute: string, vector: Float32Array, strengths: number[]): Promise<EditCurve> {
   const { codec, judge, judgeAttributes, dataset } = probe;
@@ -63,15 +75,21 @@ export async function editCurve(probe: EditProbe, attribute: string, vector: Flo
   const images = new Float32Array(candidates.length * pixels);
   candidates.forEach((index, n) => images.set(dataset.images.subarray(index * pixels, (index + 1) * pixels), n * pixels));
   const allCodes = await codec.encode(images, candidates.length);
-  const base = await judge(await codec.decode(allCodes, candidates.length), candidates.length);
+  const reconstructions = await codec.decode(allCodes, candidates.length);
+  const keepDetail = probe.detail === 'keep';
+  const base = await judge(keepDetail ? images : reconstructions, candidates.length);
 
   // Keep the images the judge agrees are negative once reconstructed: a flip must be the edit's doing.
   const keep = candidates.map((_, n) => n).filter((n) => base[n * k + j] <= 0.5);
   const count = keep.length;
   const codes = new Float32Array(count * codec.dim);
+  const keptImages = new Float32Array(count * pixels);
+  const keptReconstructions = new Float32Array(count * pixels);
   const baseDecisions = new Uint8Array(count * k);
   keep.forEach((n, m) => {
     codes.set(allCodes.subarray(n * codec.dim, (n + 1) * codec.dim), m * codec.dim);
+    keptImages.set(images.subarray(n * pixels, (n + 1) * pixels), m * pixels);
+    keptReconstructions.set(reconstructions.subarray(n * pixels, (n + 1) * pixels), m * pixels);
     for (let a = 0; a < k; a++) baseDecisions[m * k + a] = base[n * k + a] > 0.5 ? 1 : 0;
   });
   const points: EditCurve['points'] = [];
@@ -80,7 +98,8 @@ export async function editCurve(probe: EditProbe, attribute: string, vector: Flo
       points.push({ strength, flipRate: Number.NaN, otherChangeRate: Number.NaN, worstOtherChangeRate: Number.NaN, worstOtherAttribute: null, anyOtherChangeRate: Number.NaN });
       continue;
     }
-    const after = await judge(await codec.decode(shift(codes, count, vector, strength), count), count);
+    const decoded = await codec.decode(shift(codes, count, vector, strength), count);
+    const after = await judge(keepDetail ? withDetail(keptImages, decoded, keptReconstructions) : decoded, count);
     let flips = 0;
     let imagesWithChanges = 0;
     const changesPerAttribute = new Array<number>(k).fill(0);
@@ -145,6 +164,7 @@ export interface EditCheckSettings {
   targetFlip: number;
   maxOtherChange: number;
   maxImages: number;
+  detail?: EditProbe['detail'];
 }
 
 /** Picks the suggested strength on `calibration` and measures the edit at every strength on `validation`. */
@@ -156,7 +176,7 @@ export async function checkEdit(
   vector: Float32Array,
   settings: EditCheckSettings,
 ): Promise<AttributeEditResult> {
-  const probe = (dataset: Dataset): EditProbe => ({ ...judging, dataset, maxImages: settings.maxImages });
+  const probe = (dataset: Dataset): EditProbe => ({ ...judging, dataset, maxImages: settings.maxImages, detail: settings.detail });
   const strength = suggestStrength(await editCurve(probe(calibration), attribute, vector, settings.strengths), settings.targetFlip, settings.maxOtherChange);
   return editResult(await editCurve(probe(validation), attribute, vector, settings.strengths), strength);
 }

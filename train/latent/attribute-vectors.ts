@@ -38,6 +38,8 @@ export interface AttributeVector {
   negatives: number;
   /** Strengths s for code + s·vector; for the mean difference, s = 1 carries the negative mean onto the positive mean. */
   suggestedRange: [number, number];
+  /** The same for edits returned with detail=keep (face models), calibrated on those outputs. */
+  keep?: { suggestedRange: [number, number] };
   /** The class means' distance along `vector` over the pooled std of the codes projected on it (d′); null when the classes do not spread at all. */
   separation: number | null;
 }

@@ -1,5 +1,5 @@
 import { lineChartSvg } from './chart.ts';
-import type { Report } from './report.ts';
+import type { AttributeEditResult, Report } from './report.ts';
 
 /** Pictures the report shows, as data URIs, so report.html is one self-contained file. */
 export interface ReportPictures {
@@ -62,21 +62,22 @@ Data: ${escapeHtml(report.data.name)}, ${report.data.trainImages} training and $
   sections.push(`<h2>Reconstructions</h2><p>Rows: validation input, this model, PCA with ${report.codeSize} components.</p>${img(pictures.reconstructions, 'reconstruction grid')}`);
   if (pictures.interpolations) sections.push(`<h2>Interpolations</h2><p>Linear paths in the latent space between pairs of validation images.</p>${img(pictures.interpolations, 'interpolation strips')}`);
 
-  const attrRows = Object.entries(report.attributes).map(([name, a]) => [
-    name,
-    fmt(a.strength, 3),
-    a.judgedNegatives,
-    pct(a.flipRate),
-    pct(a.otherChangeRate),
-    a.worstOtherAttribute ? `${pct(a.worstOtherChangeRate)} (${a.worstOtherAttribute})` : '–',
-    pct(a.anyOtherChangeRate),
-  ]);
-  if (attrRows.length) {
-    sections.push(`<h2>Attribute edits</h2><p>Each negative validation image (by label and by the judge) is encoded, moved along the attribute vector by the suggested strength and decoded;
-the judge then says whether the attribute is present, and whether its other decisions changed: over all other decisions, for the other attribute that changed most, and as the share of images with any change.</p>${table(
-      ['attribute', 'strength', 'negatives judged', 'judge flips', 'other decisions changed', 'most-changed other attribute', 'images with any other change'],
-      attrRows,
-    )}`);
+  sections.push(
+    attributeEditsSection(
+      'Attribute edits',
+      report.attributes,
+      `Each negative validation image (by label and by the judge) is encoded, moved along the attribute vector by the suggested strength and decoded;
+the judge then says whether the attribute is present, and whether its other decisions changed: over all other decisions, for the other attribute that changed most, and as the share of images with any change.`,
+    ),
+  );
+  if (report.attributesKeep) {
+    sections.push(
+      attributeEditsSection(
+        'Attribute edits with detail kept',
+        report.attributesKeep,
+        `As the API returns edits of a photo by default (<code>detail=keep</code>): the image itself plus the decoder's change Dec(z′) − Dec(z), judged against the unedited image, each attribute at a strength calibrated the same way on these outputs.`,
+      ),
+    );
   }
   for (const edit of pictures.edits) {
     sections.push(`<h3>${escapeHtml(edit.attribute)}</h3><p>Negative validation images; columns: strength ${edit.strengths.map((s) => fmt(s, 3)).join(', ')}.</p>${img(edit.uri, `${edit.attribute} edits`)}`);
@@ -110,4 +111,20 @@ img{image-rendering:pixelated;max-width:100%;display:block;margin:.5rem 0}.notic
 ${sections.join('\n')}
 </body></html>
 `;
+}
+
+/** The table of edit results, one row per attribute; empty when there are none. */
+export function attributeEditsSection(title: string, results: Record<string, AttributeEditResult>, intro: string): string {
+  const rows = Object.entries(results).map(([name, a]) => [
+    name,
+    fmt(a.strength, 3),
+    a.judgedNegatives,
+    pct(a.flipRate),
+    pct(a.otherChangeRate),
+    a.worstOtherAttribute ? `${pct(a.worstOtherChangeRate)} (${a.worstOtherAttribute})` : '–',
+    pct(a.anyOtherChangeRate),
+  ]);
+  if (!rows.length) return '';
+  const header = ['attribute', 'strength', 'negatives judged', 'judge flips', 'other decisions changed', 'most-changed other attribute', 'images with any other change'];
+  return `<h2>${escapeHtml(title)}</h2><p>${intro}</p>${table(header, rows)}`;
 }

@@ -82,6 +82,8 @@ export interface Report {
     float16?: QualityFigures & { encoderBytes: number; decoderBytes: number };
   };
   attributes: Record<string, AttributeEditResult>;
+  /** The same edits judged as the API's detail=keep returns them (the image plus the decoder's change), each at its own calibrated strength. */
+  attributesKeep?: Record<string, AttributeEditResult>;
   judge?: JudgeFigures;
   pretraining?: PretrainingFigures;
   files: Record<string, number>;
