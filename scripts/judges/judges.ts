@@ -16,10 +16,16 @@ export interface FaceVerdict {
   maleFaceres: number;
   /** gear: softmax probability of its 'male' class. */
   maleGear: number;
-  /** Estimated ages in years by faceres (100 one-year bins), gear (7 age bands) and SSR-Net. */
+  /**
+   * Estimated ages in years by faceres (100 one-year bins) decoded as human does (the most likely bin, nudged
+   * towards its likelier neighbour) and as the distribution's mean, by gear (7 age bands) and by SSR-Net.
+   */
   ageFaceres: number;
+  ageFaceresMean: number;
   ageGear: number;
   ageSsrnet: number;
+  /** faceres's identity descriptor, computed in the same run (the same as embed(crops, 'faceres')). */
+  faceresEmbedding: Embedding;
 }
 
 /** Identity embeddings, one per face, L2-normalised so a dot product is the cosine similarity. */
@@ -57,6 +63,17 @@ function faceresAge(p: Float32Array): number {
   const below = p[best - 1] ?? 0;
   const above = p[best + 1] ?? 0;
   return below > above ? best - 10 * below : best + 10 * above;
+}
+
+/** The expected bin: unlike the argmax it moves with every shift of the distribution (used for years added). */
+function meanAge(p: Float32Array): number {
+  let total = 0;
+  let weighted = 0;
+  for (let i = 0; i < p.length; i++) {
+    total += p[i];
+    weighted += i * p[i];
+  }
+  return weighted / total;
 }
 
 /** gear.ts: start from the most likely band, then move towards each other band by its probability, in order. */
@@ -101,7 +118,7 @@ export class FaceJudges {
     const outputs = tf.tidy(() => {
       const batch = batchOf(crops);
       const faceresSide = this.side('faceres');
-      const [maleFaceres, , faceresAges] = this.nets.faceres.execute(tf.mul(tf.image.resizeBilinear(batch, [faceresSide, faceresSide]), 255), [
+      const [maleFaceres, descriptors, faceresAges] = this.nets.faceres.execute(tf.mul(tf.image.resizeBilinear(batch, [faceresSide, faceresSide]), 255), [
         'gender_pred/Sigmoid',
         'global_pooling/Mean',
         'age_pred/Softmax',
@@ -114,9 +131,10 @@ export class FaceJudges {
       const emotions = this.nets.emotion.execute(tf.mul(tf.sub(grey, 0.5), 2)) as tf.Tensor;
       const ageSide = this.side('age');
       const ssrnet = this.nets.age.execute(tf.mul(tf.image.resizeBilinear(batch, [ageSide, ageSide]), 255)) as tf.Tensor;
-      return [maleFaceres, faceresAges, gearGender, gearAges, emotions, ssrnet];
+      return [maleFaceres, faceresAges, gearGender, gearAges, emotions, ssrnet, descriptors];
     });
-    const [maleFaceres, faceresAges, gearGender, gearAges, emotions, ssrnet] = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
+    const [maleFaceres, faceresAges, gearGender, gearAges, emotions, ssrnet, descriptors] = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
+    const embeddings = l2Normalised(descriptors, outputs[6].shape[1]!);
     outputs.forEach((t) => t.dispose());
     const happy = EMOTIONS.indexOf('happy');
     return crops.map((_, i) => ({
@@ -125,8 +143,10 @@ export class FaceJudges {
       // gear.ts: gender[0] > gender[1] means male
       maleGear: gearGender[2 * i],
       ageFaceres: faceresAge(faceresAges.subarray(i * 100, (i + 1) * 100)),
+      ageFaceresMean: meanAge(faceresAges.subarray(i * 100, (i + 1) * 100)),
       ageGear: gearAge(gearAges.subarray(i * 7, (i + 1) * 7)),
       ageSsrnet: ssrnet[i],
+      faceresEmbedding: embeddings[i],
     }));
   }
 }

@@ -58,6 +58,7 @@ const CHECKS: AttributeCheck[] = [
   { attribute: 'Male', judge: 'faceres gender', score: (v) => v.maleFaceres, ownThreshold: 0.5 },
   { attribute: 'Male', judge: 'gear gender', score: (v) => v.maleGear, ownThreshold: 0.5 },
   { attribute: 'Young', judge: 'faceres age', score: (v) => -v.ageFaceres },
+  { attribute: 'Young', judge: 'faceres mean age', score: (v) => -v.ageFaceresMean },
   { attribute: 'Young', judge: 'gear age', score: (v) => -v.ageGear },
   { attribute: 'Young', judge: 'ssrnet age', score: (v) => -v.ageSsrnet },
 ];
