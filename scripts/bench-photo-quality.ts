@@ -79,23 +79,26 @@ interface Row {
   sharpnessRatio: number;
 }
 
-/** Rates over the faces whose CelebA label qualifies them; a face not found in the output counts as a failure. */
+/**
+ * Rates over the faces whose CelebA label qualifies them; a face not found in an output counts as a failure
+ * (and as not re-identified). Every original has a verdict: photos without one are left out before.
+ */
 function score(photos: HeldOutPhoto[], originals: Assessment[], outputs: Assessment[]): Omit<Row, 'operation' | 'query'> {
   const rate = (want: (p: HeldOutPhoto) => boolean, hit: (o: Assessment, original: Assessment) => boolean) => {
-    const idx = photos.map((p, i) => (want(p) && originals[i].verdict ? i : -1)).filter((i) => i >= 0);
+    const idx = photos.map((p, i) => (want(p) ? i : -1)).filter((i) => i >= 0);
     return { rate: idx.filter((i) => outputs[i].verdict && hit(outputs[i], originals[i])).length / idx.length, of: idx.length };
   };
-  const young = photos.map((p, i) => (p.face.labels.Young && originals[i].verdict ? i : -1)).filter((i) => i >= 0);
+  const young = photos.map((p, i) => (p.face.labels.Young ? i : -1)).filter((i) => i >= 0);
   const yearsAdded = (key: (typeof AGE_JUDGES)[AgeJudge]) => {
     const years = young.map((i) => (outputs[i].verdict ? outputs[i].verdict![key] - originals[i].verdict![key] : Number.NaN));
     return { atLeast8: years.filter((y) => y >= YEARS_ADDED).length / years.length, medianYears: median(years.filter(Number.isFinite)), of: years.length };
   };
-  const both = outputs.map((o, i) => (o.embedding && originals[i].embedding ? i : -1)).filter((i) => i >= 0);
+  const found = outputs.map((o, i) => (o.embedding ? i : -1)).filter((i) => i >= 0);
   const hits = rank1Hits(
     outputs.map((o, i) => o.embedding ?? new Float32Array(originals[i].embedding!.length)),
     originals.map((o) => o.embedding!),
   );
-  const ratios = both.map((i) => outputs[i].sharpness! / originals[i].sharpness!);
+  const ratios = found.map((i) => outputs[i].sharpness! / originals[i].sharpness!);
   return {
     photos: photos.length,
     facesNotFound: outputs.filter((o) => !o.verdict).length,
@@ -120,11 +123,14 @@ async function main(): Promise<void> {
     return { name, strength: op.startsWith('-') ? a.suggestedRange[0] : a.suggestedRange[1] };
   };
   const started = performance.now();
-  const photos = heldOutPhotos(opts.photos, { width: 640, height: 480, seed: opts.seed });
+  const generated = heldOutPhotos(opts.photos, { width: 640, height: 480, seed: opts.seed });
   const judges = await FaceJudges.load();
   const assessor = new FaceAssessor(judges, nodeAligner(), { width, height, face }, opts.recogniser);
-  const originals = await assessor.assess(photos.map((p) => decodeImage(p.jpeg)), 'photo');
-  console.error(`${photos.length} held-out photos (seed ${opts.seed}); faces found in ${originals.filter((o) => o.verdict).length}`);
+  const assessedOriginals = await assessor.assess(generated.map((p) => decodeImage(p.jpeg)), 'photo');
+  // A photo whose own face is not found has no original to compare with: it is left out of every figure.
+  const photos = generated.filter((_, i) => assessedOriginals[i].verdict);
+  const originals = assessedOriginals.filter((o) => o.verdict);
+  console.error(`${generated.length} held-out photos (seed ${opts.seed}); faces found in ${photos.length}, which the figures are over`);
   const rows: Row[] = [{ operation: 'original', query: '', ...score(photos, originals, originals), identityRank1: undefined }];
   const suffix = opts.query ? `?${opts.query}` : '';
   for (const op of opts.ops) {
