@@ -1,6 +1,6 @@
 /**
  * Photo-edit quality judged by independent networks (scripts/judges/): on N held-out photos (CelebA faces the
- * faces model never trained on, composed into 640×480 JPEGs), calls the API in-process — POST /reconstruct and
+ * faces model never trained on, composed into 640×480 JPEGs by default), calls the API in-process — POST /reconstruct and
  * POST /attributes at the suggested strengths of GET /v1/models/faces — and scores every output:
  * - identity: rank-1 re-identification of the output among the N originals by an independent recogniser;
  * - edits: smile seen on non-smiling faces (emotion 'happy' ≥ 0.5), male seen on female faces (faceres ≥ 0.5),
@@ -10,6 +10,7 @@
  *
  *   npm run bench:photo-quality -- [--photos 100] [--seed 1] [--ops reconstruct,Smiling,Male,-Young]
  *                                  [--detail keep|none] [--output face|photo] [--recogniser faceres|mobilefacenet]
+ *                                  [--width 640 --height 480]
  *
  * --detail and --output are sent as query parameters only when given (today's API ignores them).
  */
@@ -47,6 +48,8 @@ function options() {
       detail: { type: 'string' },
       output: { type: 'string' },
       recogniser: { type: 'string', default: 'faceres' },
+      width: { type: 'string', default: '640' },
+      height: { type: 'string', default: '480' },
     },
   });
   const photos = Number(values.photos);
@@ -56,12 +59,14 @@ function options() {
   if (values.detail !== undefined && !['keep', 'none'].includes(values.detail)) fail(`--detail must be keep or none, got ${values.detail}`);
   if (values.output !== undefined && !['face', 'photo'].includes(values.output)) fail(`--output must be face or photo, got ${values.output}`);
   if (!['faceres', 'mobilefacenet'].includes(values.recogniser)) fail(`--recogniser must be faceres or mobilefacenet, got ${values.recogniser}`);
+  const [canvasWidth, canvasHeight] = [Number(values.width), Number(values.height)];
+  if (![canvasWidth, canvasHeight].every((v) => Number.isInteger(v) && v >= 400 && v <= 4096)) fail(`--width and --height must be integers from 400 to 4096, got ${values.width}×${values.height}`);
   const ops = values.ops.split(',').map((s) => s.trim()).filter(Boolean);
   if (!ops.length) fail('--ops names no operation');
   const query = new URLSearchParams();
   if (values.detail) query.set('detail', values.detail);
   if (values.output) query.set('output', values.output);
-  return { photos, seed, ops, query: query.toString(), recogniser: values.recogniser as Recogniser };
+  return { photos, seed, ops, canvas: { width: canvasWidth, height: canvasHeight }, query: query.toString(), recogniser: values.recogniser as Recogniser };
 }
 
 interface Row {
@@ -123,7 +128,7 @@ async function main(): Promise<void> {
     return { name, strength: op.startsWith('-') ? a.suggestedRange[0] : a.suggestedRange[1] };
   };
   const started = performance.now();
-  const generated = heldOutPhotos(opts.photos, { width: 640, height: 480, seed: opts.seed });
+  const generated = heldOutPhotos(opts.photos, { ...opts.canvas, seed: opts.seed });
   const judges = await FaceJudges.load();
   const assessor = new FaceAssessor(judges, nodeAligner(), { width, height, face }, opts.recogniser);
   const assessedOriginals = await assessor.assess(generated.map((p) => decodeImage(p.jpeg)), 'photo');
@@ -146,7 +151,7 @@ async function main(): Promise<void> {
       outputs.push(decodeImage(new Uint8Array(await response.arrayBuffer())));
     }
     // A whole photo back (output=photo) is searched for its face like the originals; a face output is the model frame.
-    const kind = outputs[0].width === 640 && outputs[0].height === 480 ? 'photo' : 'frame';
+    const kind = outputs[0].width === opts.canvas.width && outputs[0].height === opts.canvas.height ? 'photo' : 'frame';
     const assessed = await assessor.assess(outputs, kind);
     const row: Row = { operation: edit ? 'attributes' : 'reconstruct', attribute: edit?.name, strength: edit?.strength, query: opts.query, ...score(photos, originals, assessed) };
     rows.push(row);
