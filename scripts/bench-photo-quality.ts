@@ -136,7 +136,9 @@ async function main(): Promise<void> {
   const photos = generated.filter((_, i) => assessedOriginals[i].verdict);
   const originals = assessedOriginals.filter((o) => o.verdict);
   console.error(`${generated.length} held-out photos (seed ${opts.seed}); faces found in ${photos.length}, which the figures are over`);
+  // The judges on the originals themselves: how often they see a smile or a man where CelebA says none.
   const rows: Row[] = [{ operation: 'original', query: '', ...score(photos, originals, originals), identityRank1: undefined }];
+  console.log(JSON.stringify({ ...rows[0], outputKind: 'photo', recogniser: opts.recogniser, seed: opts.seed }));
   const suffix = opts.query ? `?${opts.query}` : '';
   for (const op of opts.ops) {
     const edit = op === 'reconstruct' ? undefined : strengthOf(op);
