@@ -20,6 +20,7 @@ import { createApp } from '../edge/app.ts';
 import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
 import { ModelRegistry } from '../edge/core/registry.ts';
 import { nodeAligner } from '../edge/core/align/testing.ts';
+import { nodeJpegCodec } from '../edge/node/jpeg.ts';
 import { nodeAlignerProvider } from '../edge/node/aligner.ts';
 import { fileModelSource } from '../edge/node/file-source.ts';
 import { nodeRuntimeOptions } from '../edge/node/server.ts';
@@ -66,7 +67,9 @@ function options() {
   const query = new URLSearchParams();
   if (values.detail) query.set('detail', values.detail);
   if (values.output) query.set('output', values.output);
-  return { photos, seed, ops, canvas: { width: canvasWidth, height: canvasHeight }, query: query.toString(), recogniser: values.recogniser as Recogniser };
+  // Edits of an aligned photo default to detail=keep, whose strengths are calibrated on its own outputs.
+  const keepStrengths = values.detail !== 'none';
+  return { photos, seed, ops, canvas: { width: canvasWidth, height: canvasHeight }, query: query.toString(), recogniser: values.recogniser as Recogniser, keepStrengths };
 }
 
 interface Row {
@@ -118,14 +121,15 @@ function score(photos: HeldOutPhoto[], originals: Assessment[], outputs: Assessm
 async function main(): Promise<void> {
   const opts = options();
   const registry = new ModelRegistry(fileModelSource('models'), ort, { runtime: nodeRuntimeOptions() });
-  const app = createApp({ registry, aligner: nodeAlignerProvider('models') });
-  const info = (await (await app.request(`/v1/models/${MODEL}`)).json()) as { manifest: { input: { width: number; height: number; face?: { leftEye: [number, number]; rightEye: [number, number]; mouth: [number, number] } } }; attributes: { name: string; suggestedRange: [number, number] }[] };
+  const app = createApp({ registry, aligner: nodeAlignerProvider('models'), jpeg: nodeJpegCodec() });
+  const info = (await (await app.request(`/v1/models/${MODEL}`)).json()) as { manifest: { input: { width: number; height: number; face?: { leftEye: [number, number]; rightEye: [number, number]; mouth: [number, number] } } }; attributes: { name: string; suggestedRange: [number, number]; keepSuggestedRange?: [number, number] }[] };
   const { width, height, face } = info.manifest.input;
   if (!face) fail(`${MODEL}'s manifest has no input.face; the benchmark needs an aligned face model`);
   const strengthOf = (op: string) => {
     const name = op.replace(/^[-+]/, '');
     const a = info.attributes.find((x) => x.name === name) ?? fail(`--ops: ${MODEL} has no attribute ${name}; it has ${info.attributes.map((x) => x.name).join(', ')}`);
-    return { name, strength: op.startsWith('-') ? a.suggestedRange[0] : a.suggestedRange[1] };
+    const range = (opts.keepStrengths && a.keepSuggestedRange) || a.suggestedRange;
+    return { name, strength: op.startsWith('-') ? range[0] : range[1] };
   };
   const started = performance.now();
   const generated = heldOutPhotos(opts.photos, { ...opts.canvas, seed: opts.seed });
