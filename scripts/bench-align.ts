@@ -18,14 +18,13 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { alignmentTransform, type AlignTarget } from '../edge/core/align/aligner.ts';
 import { applySimilarity } from '../edge/core/align/geometry.ts';
-import { faceAnchors } from '../edge/core/align/landmarks.ts';
 import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner, placeOnCanvas } from '../edge/core/align/testing.ts';
 import { InputError } from '../edge/core/errors.ts';
 import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
-import { cropRegion, preprocessImage } from '../edge/core/image/preprocess.ts';
+import { preprocessImage } from '../edge/core/image/preprocess.ts';
 import { loadModel } from '../edge/core/model-loader.ts';
 import { ModelRuntime } from '../edge/core/runtime.ts';
-import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
+import { CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
 import { benchComposedPhotos } from './bench-align-photos.ts';
 import { eyeMoves } from './realignment.ts';
 

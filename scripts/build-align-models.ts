@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GraphBuilder, float } from '../train/onnx/graph.ts';
+import { GraphBuilder } from '../train/onnx/graph.ts';
 import { assertValidModel } from '../train/onnx/check.ts';
 import {
   DETECTOR_ANCHOR_GRIDS,

@@ -7,8 +7,10 @@
  */
 import { alignmentTransform } from '../edge/core/align/aligner.ts';
 import { LANDMARK_CROP, type LandmarkCrop } from '../edge/core/align/crops.ts';
+import type { FaceBox } from '../edge/core/align/detect.ts';
 import { applySimilarity } from '../edge/core/align/geometry.ts';
 import { celebaImage, nodeAligner } from '../edge/core/align/testing.ts';
+import type { RgbaImage } from '../edge/core/image/decode.ts';
 import { CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
 import { eyeMoves, quantile } from './realignment.ts';
 
@@ -16,7 +18,7 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as
 const first = Number(args.first ?? 8001);
 const count = Number(args.count ?? 300);
 const aligner = nodeAligner();
-const faces = [];
+const faces: { image: RgbaImage; box: FaceBox }[] = [];
 for (let index = first; index < first + count; index++) {
   const image = celebaImage(index);
   const [box] = await aligner.detect(image);

