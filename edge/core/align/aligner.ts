@@ -63,6 +63,18 @@ const CONFIDENT_UPRIGHT_SCORE = 0.75;
  * for a false face (the test scene's reached 0.60); real faces score 0.66 and more (CelebA 8001–8300, crops and composed photos).
  */
 const TURNED_LOOK_MIN_SCORE = 0.7;
+/**
+ * A turned look replaces the upright one only when it scores this much higher and shows its face upright (roll within
+ * ±45° in the turned view): turned looks also "find" upright faces, with keypoints laid out upside down (composed
+ * photos of CelebA 8332 and 8492: 0.72–0.75 in the 135° look against 0.56–0.72 upright).
+ */
+const TURNED_LOOK_MARGIN = 0.15;
+const TURNED_LOOK_MAX_ROLL = 45;
+/**
+ * Within a look, faces scoring this much below the best are dropped: beside a clear face they are mostly texture
+ * (composed photo of CelebA 8527: a 0.51 "face" larger than the real 0.93 one would have been taken as the largest).
+ */
+const SCORE_SPREAD = 0.3;
 
 /**
  * Finds, measures and aligns faces with MediaPipe's BlazeFace and face-api's 68-point landmark net, both rebuilt as
@@ -126,7 +138,9 @@ export class FaceAligner {
     if (topScore(best) >= CONFIDENT_UPRIGHT_SCORE) return best;
     for (const rotationDegrees of TURNED_LOOKS) {
       const faces = await this.detectInView(image, rotationDegrees, Math.max(this.scoreThreshold, TURNED_LOOK_MIN_SCORE));
-      if (topScore(faces) > topScore(best)) best = faces;
+      const top = faces.find((f) => f.score === topScore(faces));
+      const upright = top && Math.abs(angleBetween(top.rollDegrees ?? 0, rotationDegrees)) <= TURNED_LOOK_MAX_ROLL;
+      if (upright && topScore(faces) > topScore(best) + (best.length ? TURNED_LOOK_MARGIN : 0)) best = faces;
     }
     return best;
   }
@@ -136,7 +150,9 @@ export class FaceAligner {
     const view = detectorView(image, rotationDegrees);
     const planes = warpToPlanes(image, { outputToSource: view, width: size, height: size, outside: 'zero' });
     const detections = weightedNonMaxSuppression(decodeDetections(await this.run('detector', planes, size), size, scoreThreshold), DETECTOR_IOU_THRESHOLD);
+    const floor = topScore(detections) - SCORE_SPREAD;
     return detections
+      .filter((d) => d.score >= floor)
       .map((d) => clipBox(faceBoxInPhoto(d, view), image))
       .filter((b) => b.width > 0 && b.height > 0)
       .sort((p, q) => q.width * q.height - p.width * p.height);
@@ -207,7 +223,9 @@ export class FaceAligner {
   }
 }
 
-const topScore = (faces: FaceBox[]) => Math.max(0, ...faces.map((f) => f.score));
+const topScore = (faces: readonly FaceBox[]) => Math.max(0, ...faces.map((f) => f.score));
+/** a − b in degrees, folded into (−180, 180]. */
+const angleBetween = (a: number, b: number) => 180 - ((((180 - (a - b)) % 360) + 360) % 360);
 
 /** The least-squares similarity taking the photo's eye and mouth centres to the target's, in model-input pixels. */
 export function alignmentTransform(landmarks: readonly Point[], target: AlignTarget): Similarity {
