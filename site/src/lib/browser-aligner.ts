@@ -19,7 +19,7 @@ async function fetchVerified(base: URL, entry: FileEntry): Promise<Uint8Array> {
 const opened = new Map<string, Promise<FaceAligner>>();
 
 /**
- * The face detector and landmark networks (models/align/, about 290 KB), fetched the first time a face model gets an
+ * The face detector and landmark networks (models/align/, about 500 KB), fetched the first time a face model gets an
  * upload and shared by every image slot of the page. They run on the page's onnxruntime-web with the wasm provider:
  * the networks are small, and wasm avoids a GPU readback for every detection.
  */

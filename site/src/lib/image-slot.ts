@@ -209,7 +209,7 @@ export class ImageSlot {
         const { alignWithinBox } = await import('./browser-aligner.ts');
         const { width, height, face } = model.manifest.input;
         const box = framing.box;
-        const alignment = await alignWithinBox(framing.aligner, picked.image, { ...box, score: framing.detected.score }, { width, height, face: face! }, framing.faceCount);
+        const alignment = await alignWithinBox(framing.aligner, picked.image, { ...box, score: framing.detected.score, rollDegrees: framing.detected.rollDegrees }, { width, height, face: face! }, framing.faceCount);
         latent = await model.encode(alignment.image, { kind: 'none' });
         // The landmarks belong to this box only if the user has not moved it meanwhile.
         if (framing.box === box) framing.landmarks = alignment.landmarks;
