@@ -11,6 +11,9 @@ import { ALIGN_MODEL_DIR, celebaImage, celebaPresent, placeOnCanvas } from '../c
 import { parseManifest } from '../core/manifest.ts';
 import { ModelRegistry } from '../core/registry.ts';
 import { nodeAlignerProvider } from '../node/aligner.ts';
+import { nodeJpegCodec, sharpJpegEncoder } from '../node/jpeg.ts';
+import { OUTPUT_HEADER } from '../routes/photo-output.ts';
+import { decodedFacePhoto } from '../testing/decoded-face.ts';
 import { ALIGN_HEADER } from '../routes/alignment.ts';
 import { syntheticPng } from '../testing/images.ts';
 import { createFixtureModel, memoryModelSource, type FixtureModel } from '../testing/fixture-model.ts';
@@ -67,6 +70,7 @@ beforeAll(async () => {
   const app = createApp({
     registry: new ModelRegistry(memoryModelSource([fixture, face]), ort),
     aligner: nodeAlignerProvider(path.join(workDir, 'models')),
+    jpeg: nodeJpegCodec(),
   });
   nodeFetch = async (incoming) => app.fetch(incoming);
 });
@@ -80,7 +84,9 @@ contractSuite('Workers runtime (workerd via wrangler)', () => workerFetch, { mod
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
-  return Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
 };
 
 async function pixels(fetchFrom: Fetch, path: string, init?: RequestInit): Promise<Uint8Array> {
@@ -141,5 +147,36 @@ describe.skipIf(!alignPresent)('face alignment on the Workers runtime', () => {
     expect(maxAbsDiff(workerAlign.matrix, nodeAlign.matrix)).toBeLessThanOrEqual(1e-3);
     const [a, b] = [(await onWorker.json()) as { latent: number[] }, (await onNode.json()) as { latent: number[] }];
     expect(maxAbsDiff(a.latent, b.latent)).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe.skipIf(!alignPresent)('your own photo back on the Workers runtime', () => {
+  const photo = decodedFacePhoto(320, 240, 2.5);
+  const edit = (bytes: Uint8Array, type: string) => () => {
+    const form = new FormData();
+    form.set('image', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), 'photo');
+    form.set('attributes', '{"Round": 1.5}');
+    return { method: 'POST', body: form };
+  };
+  const attributes = '/v1/models/face-fixture/attributes';
+
+  it('pastes the same edit into the same photo as Node (pixels within 1)', async () => {
+    const png = edit(encodePng({ width: photo.width, height: photo.height, data: photo.data, channels: 4, depth: 8 }), 'image/png');
+    const [onWorker, onNode] = [await workerFetch(request(attributes, png())), await nodeFetch(request(attributes, png()))];
+    expect(onWorker.status, await onWorker.clone().text()).toBe(200);
+    expect(onWorker.headers.get(OUTPUT_HEADER)).toBe('detail=keep; output=photo');
+    const [a, b] = [decodePng(new Uint8Array(await onWorker.arrayBuffer())), decodePng(new Uint8Array(await onNode.arrayBuffer()))];
+    expect([a.width, a.height]).toEqual([320, 240]);
+    expect([b.width, b.height]).toEqual([320, 240]);
+    expect(maxAbsDiff(a.data, b.data)).toBeLessThanOrEqual(1);
+  });
+
+  it('reads and writes JPEG with the wasm codec', async () => {
+    const jpeg = edit(await sharpJpegEncoder(photo, 92), 'image/jpeg');
+    const onWorker = await workerFetch(request(attributes, jpeg()));
+    expect(onWorker.status, await onWorker.clone().text()).toBe(200);
+    expect(onWorker.headers.get('content-type')).toBe('image/jpeg');
+    const bytes = new Uint8Array(await onWorker.arrayBuffer());
+    expect([bytes[0], bytes[1], bytes.length > 2000]).toEqual([0xff, 0xd8, true]);
   });
 });
