@@ -10,9 +10,10 @@
  *
  *   npm run bench:photo-quality -- [--photos 100] [--seed 1] [--ops reconstruct,Smiling,Male,-Young]
  *                                  [--detail keep|none] [--output face|photo] [--recogniser faceres|mobilefacenet]
- *                                  [--width 640 --height 480]
+ *                                  [--width 640 --height 480] [--split validation|train]
  *
- * --detail and --output are sent as query parameters only when given (today's API ignores them).
+ * --detail and --output are sent as query parameters only when given. An op names an attribute at its suggested
+ * strength (keepSuggestedRange unless --detail none; a leading - takes the range's minimum), or NAME@STRENGTH.
  */
 import * as ort from 'onnxruntime-node';
 import { parseArgs } from 'node:util';
@@ -46,6 +47,7 @@ function options() {
       photos: { type: 'string', default: '100' },
       seed: { type: 'string', default: '1' },
       ops: { type: 'string', default: 'reconstruct,Smiling,Male,-Young' },
+      split: { type: 'string', default: 'validation' },
       detail: { type: 'string' },
       output: { type: 'string' },
       recogniser: { type: 'string', default: 'faceres' },
@@ -62,6 +64,7 @@ function options() {
   if (!['faceres', 'mobilefacenet'].includes(values.recogniser)) fail(`--recogniser must be faceres or mobilefacenet, got ${values.recogniser}`);
   const [canvasWidth, canvasHeight] = [Number(values.width), Number(values.height)];
   if (![canvasWidth, canvasHeight].every((v) => Number.isInteger(v) && v >= 400 && v <= 4096)) fail(`--width and --height must be integers from 400 to 4096, got ${values.width}×${values.height}`);
+  if (values.split !== 'validation' && values.split !== 'train') fail(`--split must be validation or train, got ${values.split}`);
   const ops = values.ops.split(',').map((s) => s.trim()).filter(Boolean);
   if (!ops.length) fail('--ops names no operation');
   const query = new URLSearchParams();
@@ -69,7 +72,7 @@ function options() {
   if (values.output) query.set('output', values.output);
   // Edits of an aligned photo default to detail=keep, whose strengths are calibrated on its own outputs.
   const keepStrengths = values.detail !== 'none';
-  return { photos, seed, ops, canvas: { width: canvasWidth, height: canvasHeight }, query: query.toString(), recogniser: values.recogniser as Recogniser, keepStrengths };
+  return { photos, seed, ops, canvas: { width: canvasWidth, height: canvasHeight }, query: query.toString(), recogniser: values.recogniser as Recogniser, keepStrengths, split: values.split as 'validation' | 'train' };
 }
 
 interface Row {
@@ -126,20 +129,26 @@ async function main(): Promise<void> {
   const { width, height, face } = info.manifest.input;
   if (!face) fail(`${MODEL}'s manifest has no input.face; the benchmark needs an aligned face model`);
   const strengthOf = (op: string) => {
+    const [named, given] = op.split('@');
+    if (given !== undefined) {
+      const strength = Number(given);
+      if (!Number.isFinite(strength) || Math.abs(strength) > 10) fail(`--ops: ${op}: the strength after @ must be a number from -10 to 10`);
+      return { name: named, strength };
+    }
     const name = op.replace(/^[-+]/, '');
     const a = info.attributes.find((x) => x.name === name) ?? fail(`--ops: ${MODEL} has no attribute ${name}; it has ${info.attributes.map((x) => x.name).join(', ')}`);
     const range = (opts.keepStrengths && a.keepSuggestedRange) || a.suggestedRange;
     return { name, strength: op.startsWith('-') ? range[0] : range[1] };
   };
   const started = performance.now();
-  const generated = heldOutPhotos(opts.photos, { ...opts.canvas, seed: opts.seed });
+  const generated = heldOutPhotos(opts.photos, { ...opts.canvas, seed: opts.seed }, opts.split);
   const judges = await FaceJudges.load();
   const assessor = new FaceAssessor(judges, nodeAligner(), { width, height, face }, opts.recogniser);
   const assessedOriginals = await assessor.assess(generated.map((p) => decodeImage(p.jpeg)), 'photo');
   // A photo whose own face is not found has no original to compare with: it is left out of every figure.
   const photos = generated.filter((_, i) => assessedOriginals[i].verdict);
   const originals = assessedOriginals.filter((o) => o.verdict);
-  console.error(`${generated.length} held-out photos (seed ${opts.seed}); faces found in ${photos.length}, which the figures are over`);
+  console.error(`${generated.length} ${opts.split} photos (seed ${opts.seed}); faces found in ${photos.length}, which the figures are over`);
   // The judges on the originals themselves: how often they see a smile or a man where CelebA says none.
   const rows: Row[] = [{ operation: 'original', query: '', ...score(photos, originals, originals), identityRank1: undefined }];
   console.log(JSON.stringify({ ...rows[0], outputKind: 'photo', recogniser: opts.recogniser, seed: opts.seed }));

@@ -118,11 +118,14 @@ export function heldOutPhoto(face: CelebaFace, index: number, options: PhotoOpti
   return { face, placement, jpeg: new Uint8Array(jpeg.encode(photo, 90).data) };
 }
 
-/** The first `count` faces of the trainer's validation split, as photos. */
-export function heldOutPhotos(count: number, options: PhotoOptions): HeldOutPhoto[] {
-  const { validation } = celebaSplit();
-  if (count > validation.length) throw new Error(`only ${validation.length} held-out faces exist, asked for ${count}`);
-  return validation.slice(0, count).map((face, i) => heldOutPhoto(face, i, options));
+/**
+ * The first `count` faces of the trainer's validation split, as photos; `split: 'train'` takes training faces instead,
+ * for choosing settings (such as strengths) without looking at the faces they are then measured on.
+ */
+export function heldOutPhotos(count: number, options: PhotoOptions, split: 'validation' | 'train' = 'validation'): HeldOutPhoto[] {
+  const faces = celebaSplit()[split];
+  if (count > faces.length) throw new Error(`only ${faces.length} ${split} faces exist, asked for ${count}`);
+  return faces.slice(0, count).map((face, i) => heldOutPhoto(face, i, options));
 }
 
 function main(): void {
