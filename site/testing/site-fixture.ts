@@ -12,6 +12,7 @@ import { writeFixtureModel } from '../../edge/testing/write-fixture.ts';
 import { buildSite } from '../build.ts';
 import { addFixtureAtlas } from './fixture-atlas.ts';
 import * as ortNode from 'onnxruntime-node';
+import sharp from 'sharp';
 import { ModelRuntime } from '../../edge/core/runtime.ts';
 
 export interface TestSite {
@@ -57,6 +58,13 @@ export async function buildTestSite(): Promise<TestSite> {
 /** Writes the decoded test face (see edge/testing/decoded-face.ts) on a 320×240 background as a PNG upload. */
 export async function writeFacePng(file: string): Promise<string> {
   await writeFile(file, encodePng(decodedFacePhoto()));
+  return file;
+}
+
+/** The decoded test face at the scale of a 640×480 phone snapshot, as a JPEG upload (quality 92, via sharp). */
+export async function writeFaceJpeg(file: string): Promise<string> {
+  const photo = decodedFacePhoto(640, 480, 4);
+  await sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 4 } }).jpeg({ quality: 92 }).toFile(file);
   return file;
 }
 
