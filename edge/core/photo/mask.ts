@@ -68,16 +68,30 @@ export function convexHull(points: readonly Point[]): Point[] {
   return [...half(sorted), ...half([...sorted].reverse())];
 }
 
-/** Signed distance to a convex polygon: positive inside (exact), negative outside (the most violated edge's). */
-function insideDistance(hull: readonly Point[], x: number, y: number, orientation: number): number {
-  let distance = Infinity;
+/** One hull edge as a point on it and its unit normal pointing inside: the signed distance is then a dot product. */
+interface Edge {
+  x0: number;
+  y0: number;
+  nx: number;
+  ny: number;
+}
+
+function inwardEdges(hull: readonly Point[], orientation: number): Edge[] {
+  const edges: Edge[] = [];
   for (let i = 0; i < hull.length; i++) {
     const [x0, y0] = hull[i];
     const [x1, y1] = hull[(i + 1) % hull.length];
     const length = Math.hypot(x1 - x0, y1 - y0);
     if (length === 0) continue;
-    distance = Math.min(distance, (orientation * ((x1 - x0) * (y - y0) - (y1 - y0) * (x - x0))) / length);
+    edges.push({ x0, y0, nx: (-orientation * (y1 - y0)) / length, ny: (orientation * (x1 - x0)) / length });
   }
+  return edges;
+}
+
+/** Signed distance to a convex polygon: positive inside (exact), negative outside (the most violated edge's). */
+function insideDistance(edges: readonly Edge[], x: number, y: number): number {
+  let distance = Infinity;
+  for (const e of edges) distance = Math.min(distance, e.nx * (x - e.x0) + e.ny * (y - e.y0));
   return distance;
 }
 
@@ -85,7 +99,7 @@ export function faceMask(width: number, height: number, outline: readonly Point[
   const hull = convexHull(outline);
   if (hull.length < 3) throw new Error('the face outline encloses no area');
   const area = hull.reduce((s, p, i) => s + p[0] * hull[(i + 1) % hull.length][1] - hull[(i + 1) % hull.length][0] * p[1], 0);
-  const orientation = Math.sign(area);
+  const edges = inwardEdges(hull, Math.sign(area));
   const xs = hull.map((p) => p[0]);
   const feather = Math.max(1, FEATHER * (Math.max(...xs) - Math.min(...xs)));
   const gw = width * MASK_SCALE;
@@ -95,7 +109,7 @@ export function faceMask(width: number, height: number, outline: readonly Point[
     for (let i = 0; i < gw; i++) {
       const x = (i + 0.5) / MASK_SCALE;
       const y = (j + 0.5) / MASK_SCALE;
-      const t = Math.min(1, Math.max(0, (insideDistance(hull, x, y, orientation) + 0.25 * feather) / feather));
+      const t = Math.min(1, Math.max(0, (insideDistance(edges, x, y) + 0.25 * feather) / feather));
       // The model's output is only defined inside its frame: fade out over the last model pixel at each edge.
       const edge = Math.min(1, Math.max(0, Math.min(x, width - x, y, height - y)));
       data[j * gw + i] = t * t * (3 - 2 * t) * edge;
