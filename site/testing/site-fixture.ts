@@ -1,5 +1,4 @@
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePng } from '../../edge/core/image/encode.ts';
@@ -23,7 +22,8 @@ export interface TestSite {
   faceModelId: string;
 }
 
-const repoModels = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoModels = path.join(repo, 'models');
 
 /** The same weights under another id, with the eye and mouth positions of the shipped faces model. */
 function asFaceModel(model: FixtureModel): FixtureModel {
@@ -40,7 +40,10 @@ function asFaceModel(model: FixtureModel): FixtureModel {
  * atlas of its codes) as its only model.
  */
 export async function buildTestSite(): Promise<TestSite> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'latentlab-site-'));
+  // Inside the repository (.cache/ is ignored): Astro stages an outDir outside the working directory in the shared
+  // ./.astro/.prerender/, so two browser test files building at once would delete each other's pages.
+  await mkdir(path.join(repo, '.cache'), { recursive: true });
+  const root = await mkdtemp(path.join(repo, '.cache', 'site-test-'));
   const model = await createFixtureModel();
   const modelDir = await writeFixtureModel(path.join(root, 'models'), model);
   const runtime = new ModelRuntime(
