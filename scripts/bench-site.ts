@@ -2,7 +2,8 @@
  * npm run bench:site — the site in headless chromium (wasm backend):
  *  - ms per decoded frame while the morph slider moves, against the same decode in onnxruntime-node in-process;
  *  - JavaScript bytes each page loads before any model byte is requested;
- *  - time from navigation to the first interactive morph (model loaded, first frame drawn), cold and warm cache.
+ *  - time from navigation to the first interactive morph (model loaded, first frame drawn), cold and warm cache;
+ *  - on a face model, attributes slider move to repainted 640×480 photo (edit decoded, pasted back with editedPhotos).
  * Uses the faces model when models/ has it, else digits, else the test fixture (and says which).
  */
 import { existsSync } from 'node:fs';
@@ -19,10 +20,13 @@ import { createFixtureModel } from '../edge/testing/fixture-model.ts';
 import { writeFixtureModel } from '../edge/testing/write-fixture.ts';
 import { buildSite } from '../site/build.ts';
 import { launchChromium } from '../site/testing/browser.ts';
+import { attributeRepaintTimes } from '../site/testing/page-checks.ts';
+import { writeFaceJpeg } from '../site/testing/site-fixture.ts';
 import { serveStaticSite } from '../site/testing/static-server.ts';
 import { readFile } from 'node:fs/promises';
 
 const SLIDER_FRAMES = 240;
+const PHOTO_MOVES = 100;
 const PAGES = ['', 'morph/', 'attributes/', 'map/', 'generate/', 'learn/', 'api/', 'embed/'];
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -106,6 +110,17 @@ async function nodeDecodeMs(modelsDir: string, id: string): Promise<number> {
   return median(times);
 }
 
+/** The attributes page with a 640×480 JPEG face upload: ms from a slider's input event to the edited photo on the canvas. */
+async function photoRepaintMs(page: Page, url: string, id: string, work: string): Promise<number[]> {
+  await page.goto(`${url}/attributes/?ep=wasm`);
+  await page.waitForSelector('html[data-model-ready]', { timeout: 120_000 });
+  await page.selectOption('[data-model-select]', id);
+  await page.waitForSelector(`html[data-model-ready="${id}"]`, { timeout: 120_000 });
+  await page.setInputFiles('#attr-source-file', await writeFaceJpeg(path.join(work, 'face.jpg')));
+  await page.waitForFunction(() => document.querySelector<HTMLCanvasElement>('#attr-canvas')?.width === 640, undefined, { timeout: 120_000 });
+  return attributeRepaintTimes(page, PHOTO_MOVES);
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'latentlab-bench-site-'));
   const { modelsDir, id, note } = await chooseModels(work);
@@ -138,6 +153,12 @@ async function main(): Promise<void> {
     console.log(`  decode+paint per frame: mean ${mean.toFixed(2)} ms, p50 ${p50.toFixed(2)} ms, p95 ${percentile(decodeMs, 0.95).toFixed(2)} ms -> ${(1000 / mean).toFixed(0)} decoded frames/s possible`);
     console.log(`  slider driven one frame at a time: ${fps.toFixed(1)} frames/s (includes waiting for the next animation frame)`);
     console.log(`  baseline: onnxruntime-node in-process decode ${baseline.toFixed(2)} ms (1 thread); browser mean / node ratio ${(mean / baseline).toFixed(2)}`);
+    if (id === 'faces') {
+      const repaint = await photoRepaintMs(page, server.url, id, work);
+      const repaintMean = repaint.reduce((sum, ms) => sum + ms, 0) / repaint.length;
+      console.log(`\nattributes slider on a 640×480 JPEG photo, ${repaint.length} moves on ${id} (wasm; decode one edit + editedPhotos + putImageData):`);
+      console.log(`  slider input to repainted photo: mean ${repaintMean.toFixed(1)} ms, p50 ${median(repaint).toFixed(1)} ms, p95 ${percentile(repaint, 0.95).toFixed(1)} ms (target ≤ 50 ms)`);
+    }
     await context.close();
   } finally {
     await browser.close();

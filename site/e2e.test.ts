@@ -1,15 +1,15 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './testing/browser.ts';
+import { canvasFingerprint, seriousAxeFindings } from './testing/page-checks.ts';
 import { buildTestSite, writeFacePng, writeSyntheticPng, type TestSite } from './testing/site-fixture.ts';
 import { serveStaticSite, type RunningServer } from './testing/static-server.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const artifacts = path.join(here, 'test-artifacts');
-const axeSource = path.join(here, '..', 'node_modules', 'axe-core', 'axe.min.js');
+const artifacts = path.join(here, 'test-artifacts', 'site');
 const PAGES = ['', 'morph/', 'attributes/', 'map/', 'generate/', 'learn/', 'api/', 'embed/', 'embed/frame/?widget=sample&model=fixture'];
 const MODEL_PAGES = new Set(['morph/', 'attributes/', 'map/', 'generate/', 'learn/']);
 /** Pages the flow tests below already audit in their final state, instead of loading them again. */
@@ -22,21 +22,6 @@ let browser: Browser;
 /** One context for all pages, so the HTTP cache and Cache Storage keep ort and the model between pages, as for a visitor. */
 let context: BrowserContext;
 
-/** A cheap fingerprint of a canvas's pixels: equal fingerprints mean (almost surely) equal pictures. */
-function canvasFingerprint(canvas: Locator): Promise<{ hash: number; spread: number }> {
-  return canvas.evaluate((element: HTMLCanvasElement) => {
-    const data = element.getContext('2d')!.getImageData(0, 0, element.width, element.height).data;
-    let hash = 0;
-    let min = 255;
-    let max = 0;
-    for (let i = 0; i < data.length; i++) {
-      hash = (hash * 31 + data[i]) >>> 0;
-      if (i % 4 !== 3) [min, max] = [Math.min(min, data[i]), Math.max(max, data[i])];
-    }
-    return { hash, spread: max - min };
-  });
-}
-
 async function openPage(pathname: string, width = 1280): Promise<Page> {
   const page = await context.newPage();
   await page.setViewportSize({ width, height: 900 });
@@ -45,20 +30,11 @@ async function openPage(pathname: string, width = 1280): Promise<Page> {
   return page;
 }
 
-let axeSourceText: string | undefined;
 const axeFindings: Record<string, string[]> = {};
 
 /** Runs axe-core on the page as it is now (model loaded, controls built) and saves a full-page screenshot. */
 async function auditPage(page: Page, name: string): Promise<void> {
-  axeSourceText ??= await readFile(axeSource, 'utf8');
-  await page.addScriptTag({ content: axeSourceText });
-  axeFindings[name] = await page.evaluate(async () => {
-    type AxeResult = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-    const result = await (window as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
+  axeFindings[name] = await seriousAxeFindings(page);
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 }
 
@@ -185,6 +161,12 @@ describe('site in chromium', () => {
     const manual = await canvasFingerprint(slotB.locator('[data-source-canvas]'));
     await slotB.locator('[data-crop-size]').fill('0.5');
     await expect.poll(async () => (await canvasFingerprint(slotB.locator('[data-source-canvas]'))).hash).not.toBe(manual.hash);
+    // One photo without an aligned face: the decoder's frames, at the model's size.
+    const morph = page.locator('#morph-canvas');
+    expect(await morph.evaluate((c: HTMLCanvasElement) => [c.width, c.classList.contains('sharp')])).toEqual([16, false]);
+    await page.setInputFiles('#morph-b-file', await writeFacePng(path.join(site.root, 'face-b.png')));
+    // Two aligned faces: sharp frames of the photos' own faces at 256 pixels, as the API's detail=keep default.
+    await expect.poll(() => morph.evaluate((c: HTMLCanvasElement) => [c.width, c.height, c.classList.contains('sharp')]), { timeout: 30_000 }).toEqual([256, 256, true]);
     await auditPage(page, 'morph-face');
     await page.close();
   });

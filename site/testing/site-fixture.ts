@@ -1,5 +1,4 @@
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodePng } from '../../edge/core/image/encode.ts';
@@ -12,6 +11,7 @@ import { writeFixtureModel } from '../../edge/testing/write-fixture.ts';
 import { buildSite } from '../build.ts';
 import { addFixtureAtlas } from './fixture-atlas.ts';
 import * as ortNode from 'onnxruntime-node';
+import sharp from 'sharp';
 import { ModelRuntime } from '../../edge/core/runtime.ts';
 
 export interface TestSite {
@@ -22,7 +22,8 @@ export interface TestSite {
   faceModelId: string;
 }
 
-const repoModels = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
+const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoModels = path.join(repo, 'models');
 
 /** The same weights under another id, with the eye and mouth positions of the shipped faces model. */
 function asFaceModel(model: FixtureModel): FixtureModel {
@@ -39,7 +40,10 @@ function asFaceModel(model: FixtureModel): FixtureModel {
  * atlas of its codes) as its only model.
  */
 export async function buildTestSite(): Promise<TestSite> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'latentlab-site-'));
+  // Inside the repository (.cache/ is ignored): Astro stages an outDir outside the working directory in the shared
+  // ./.astro/.prerender/, so two browser test files building at once would delete each other's pages.
+  await mkdir(path.join(repo, '.cache'), { recursive: true });
+  const root = await mkdtemp(path.join(repo, '.cache', 'site-test-'));
   const model = await createFixtureModel();
   const modelDir = await writeFixtureModel(path.join(root, 'models'), model);
   const runtime = new ModelRuntime(
@@ -57,6 +61,13 @@ export async function buildTestSite(): Promise<TestSite> {
 /** Writes the decoded test face (see edge/testing/decoded-face.ts) on a 320×240 background as a PNG upload. */
 export async function writeFacePng(file: string): Promise<string> {
   await writeFile(file, encodePng(decodedFacePhoto()));
+  return file;
+}
+
+/** The decoded test face at the scale of a 640×480 phone snapshot, as a JPEG upload (quality 92, via sharp). */
+export async function writeFaceJpeg(file: string): Promise<string> {
+  const photo = decodedFacePhoto(640, 480, 4);
+  await sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 4 } }).jpeg({ quality: 92 }).toFile(file);
   return file;
 }
 

@@ -87,6 +87,22 @@ describe('detail transfer', () => {
     expect(middle.data).not.toEqual(first.data);
   });
 
+  it('gives a source the same pixels on every call, whatever size came before (its mask and crop are reused)', () => {
+    const source = faceSource(photo(200, 150), 'png', placed, input);
+    const fresh = () => faceSource(source.photo, 'png', placed, input);
+    const edit = flat(0.6);
+    const base = flat(0.5);
+    const first = editedPhotos(source, base, [edit], shape, 'keep')[0];
+    expect(editedPhotos(source, base, [flat(0.7)], shape, 'keep')[0].data).not.toEqual(first.data);
+    expect(editedPhotos(source, base, [edit], shape, 'keep')[0].data).toEqual(first.data);
+    const small = { width: 32, height: 32 };
+    const end = { source, decoded: base };
+    expect(keepMorphFrames(end, end, [{ t: 0.5, decoded: edit }], shape, { width: 64, height: 64 })[0].width).toBe(64);
+    expect(keepMorphFrames(end, end, [{ t: 0.5, decoded: edit }], shape, small)[0].data).toEqual(
+      keepMorphFrames({ source: fresh(), decoded: base }, { source: fresh(), decoded: base }, [{ t: 0.5, decoded: edit }], shape, small)[0].data,
+    );
+  });
+
   it('feathers the mask: full on the face, nothing outside its outline', () => {
     const mask = faceMask(16, 16, anchorOutline(input));
     expect(sampleMask(mask, 8, 9)).toBeCloseTo(1, 5);

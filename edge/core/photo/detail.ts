@@ -5,7 +5,7 @@ import type { ManifestInput } from '../manifest.ts';
 import { applyAffine, type Affine } from './affine.ts';
 import { faceCrop, nativeCropSize, pasteIntoPhoto, renderCrop } from './compose.ts';
 import { combineDecoded } from './field.ts';
-import { anchorOutline, faceMask, landmarkOutline } from './mask.ts';
+import { anchorOutline, faceMask, landmarkOutline, type FaceMask } from './mask.ts';
 
 /**
  * Detail transfer (as in deep feature interpolation and high-fidelity GAN inversion): the autoencoder decides what
@@ -38,6 +38,30 @@ export function faceSource(photo: RgbaImage, format: ImageFormat, toModel: Affin
 
 const modelSize = (shape: Shape): Size => ({ width: shape[2], height: shape[1] });
 
+/**
+ * Each source's paste mask and face crop, built once: the site lays a new edit or morph frame over the same photo on
+ * every slider move (a 256-pixel crop of a large face takes about 30 ms, a mask a few, a paste about 7). A
+ * FaceSource is never changed after faceSource() makes it, so its object identity is the key.
+ */
+const pasteMasks = new WeakMap<FaceSource, FaceMask>();
+const faceCrops = new WeakMap<FaceSource, RgbaImage>();
+
+function sourceCrop(source: FaceSource, shape: Shape, size: Size): RgbaImage {
+  const cached = faceCrops.get(source);
+  if (cached && cached.width === size.width && cached.height === size.height) return cached;
+  const crop = faceCrop(source.photo, source.toModel, modelSize(shape), size);
+  faceCrops.set(source, crop);
+  return crop;
+}
+
+function pasteMask(source: FaceSource, shape: Shape): FaceMask {
+  const cached = pasteMasks.get(source);
+  if (cached && cached.width === shape[2] * cached.scale && cached.height === shape[1] * cached.scale) return cached;
+  const mask = faceMask(shape[2], shape[1], source.outline);
+  pasteMasks.set(source, mask);
+  return mask;
+}
+
 /** The size detail=keep face crops come back at: the face's own size in the photo, capped (MAX_FACE_CROP_SIDE). */
 export function keepCropSize(source: FaceSource, shape: Shape, longerSide?: number): Size {
   const { width, height } = modelSize(shape);
@@ -48,13 +72,13 @@ export function keepCropSize(source: FaceSource, shape: Shape, longerSide?: numb
 
 /** detail=keep, output=face: the photo's aligned face at `size` plus each edit's change. */
 export function keepFaces(source: FaceSource, base: Float32Array, edits: readonly Float32Array[], shape: Shape, size: Size): RgbaImage[] {
-  const crop = faceCrop(source.photo, source.toModel, modelSize(shape), size);
+  const crop = sourceCrop(source, shape, size);
   return edits.map((edit) => renderCrop([{ image: crop, weight: 1 }], combineDecoded([{ decoded: edit, weight: 1 }, { decoded: base, weight: -1 }], shape), size));
 }
 
 /** output=photo: the whole upload with each edit laid over its face (keep: the change; none: the decoder's face). */
 export function editedPhotos(source: FaceSource, base: Float32Array, edits: readonly Float32Array[], shape: Shape, detail: DetailMode): RgbaImage[] {
-  const mask = faceMask(shape[2], shape[1], source.outline);
+  const mask = pasteMask(source, shape);
   return edits.map((edit) => {
     if (detail === 'none') return pasteIntoPhoto(source.photo, source.toModel, combineDecoded([{ decoded: edit, weight: 1 }], shape), mask, 'blend');
     const change = combineDecoded([{ decoded: edit, weight: 1 }, { decoded: base, weight: -1 }], shape);
@@ -73,7 +97,7 @@ export interface MorphEnd {
  * exactly, and each photo's detail fades with its share of the mix.
  */
 export function keepMorphFrames(a: MorphEnd, b: MorphEnd, frames: readonly { t: number; decoded: Float32Array }[], shape: Shape, size: Size): RgbaImage[] {
-  const crop = (end: MorphEnd) => end.source && faceCrop(end.source.photo, end.source.toModel, modelSize(shape), size);
+  const crop = (end: MorphEnd) => end.source && sourceCrop(end.source, shape, size);
   const cropA = crop(a);
   const cropB = crop(b);
   return frames.map(({ t, decoded }) => {

@@ -37,10 +37,23 @@ export class BrowserModel {
     return latent;
   }
 
+  /** The decoder's raw outputs (CHW, 0..1): what detail transfer (edge/core/photo) takes. */
+  decodeOutputs(latents: Float32Array[]): Promise<Float32Array[]> {
+    return this.runtime.decode(latents);
+  }
+
   async decode(latents: Float32Array[]): Promise<RgbaImage[]> {
+    return (await this.decodeOutputs(latents)).map((t) => this.toImage(t));
+  }
+
+  /** One decoder output as pixels at the model's size. */
+  toImage(decoded: Float32Array): RgbaImage {
     const { channels, height, width } = this.manifest.input;
-    const tensors = await this.runtime.decode(latents);
-    return tensors.map((t) => tensorToRgba(t, channels, height, width));
+    return tensorToRgba(decoded, channels, height, width);
+  }
+
+  get imageShape(): readonly [number, number, number] {
+    return this.runtime.imageShape;
   }
 }
 
@@ -87,7 +100,11 @@ export function paint(canvas: HTMLCanvasElement, image: RgbaImage): void {
 }
 
 export function downloadBytes(bytes: Uint8Array, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  downloadBlob(new Blob([bytes as BlobPart], { type }), fileName);
+}
+
+export function downloadBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../../../edge/core/image/decode.ts';
-import { readImageHeader } from '../../../edge/core/image/sniff.ts';
+import { readImageHeader, type ImageFormat } from '../../../edge/core/image/sniff.ts';
 import { InputError } from '../../../edge/core/errors.ts';
 
 /** The same upload limit as the API, so what works here also works as an HTTP call. */
@@ -8,6 +8,8 @@ export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 export interface PickedImage {
   name: string;
   image: RgbaImage;
+  /** The file's own format (by magic bytes): an edited photo is downloaded in it (JPEG stays JPEG). */
+  format: ImageFormat;
 }
 
 /** A pixel spread below this (on 0..255) means a blank frame: nothing the model could encode meaningfully. */
@@ -45,7 +47,7 @@ export async function decodeUpload(blob: Blob, name = 'image'): Promise<PickedIm
   const image = bitmapToRgba(bitmap);
   bitmap.close();
   if (!hasContent(image)) throw new InputError(422, 'no_content', `${name} is a single flat colour: there is nothing to encode.`);
-  return { name, image };
+  return { name, image, format: header.format };
 }
 
 export function bitmapToRgba(source: CanvasImageSource & { width: number; height: number }): RgbaImage {

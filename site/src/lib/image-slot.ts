@@ -10,6 +10,7 @@ import { rectToCropRule, type CropState } from './crop-box.ts';
 import { describeError } from './describe-error.ts';
 import { decodeUpload, wireImageSource, type PickedImage } from './image-input.ts';
 import { element, siteBase } from './page-kit.ts';
+import { alignedPhoto, subjectOf, type Subject, type UploadedPhoto } from './photo-subject.ts';
 
 /**
  * How an upload is framed for the model: a face the detector found (box as the user left it, aligned like the training
@@ -24,10 +25,10 @@ const HOW_TO_ADJUST = 'drag the box, resize it from its corner handle, or use th
 /**
  * One image input of a page (a `[data-image-source]` block): upload, paste, drop, camera or a random sample. For face
  * models an upload is searched for a face, which is shown boxed and aligned; the box can be adjusted, and a photo
- * without a face is cropped by hand. Reports the latent of whatever it holds.
+ * without a face is cropped by hand. Reports the subject (code, decoded code, aligned photo) of whatever it holds.
  */
 export class ImageSlot {
-  latent?: Float32Array;
+  subject?: Subject;
   private model?: BrowserModel;
   private picked?: PickedImage;
   private photo?: HTMLCanvasElement;
@@ -45,7 +46,7 @@ export class ImageSlot {
 
   constructor(
     readonly root: HTMLElement,
-    private readonly onChange: (latent: Float32Array) => void,
+    private readonly onChange: (subject: Subject) => void,
     seed = 1,
   ) {
     this.sampleSeed = seed;
@@ -76,13 +77,14 @@ export class ImageSlot {
   }
 
   /** Decodes and shows `latent`, unless a newer upload, sample or model took over (`generation` changed) meanwhile. */
-  private async show(latent: Float32Array, generation: number): Promise<void> {
-    if (!this.model) return;
-    const [image] = await this.model.decode([latent]);
+  private async show(latent: Float32Array, generation: number, photo?: UploadedPhoto): Promise<void> {
+    const { model } = this;
+    if (!model) return;
+    const subject = await subjectOf(model, latent, photo);
     if (generation !== this.generation) return;
-    this.latent = latent;
-    paint(this.canvas, image);
-    this.onChange(latent);
+    this.subject = subject;
+    paint(this.canvas, model.toImage(subject.decoded));
+    this.onChange(subject);
   }
 
   async useSample(): Promise<void> {
@@ -205,12 +207,14 @@ export class ImageSlot {
     if (!model || !picked || !framing) return;
     try {
       let latent: Float32Array;
+      let photo: UploadedPhoto | undefined;
       if (framing.kind === 'face') {
         const { alignWithinBox } = await import('./browser-aligner.ts');
         const { width, height, face } = model.manifest.input;
         const box = framing.box;
         const alignment = await alignWithinBox(framing.aligner, picked.image, { ...box, score: framing.detected.score, rollDegrees: framing.detected.rollDegrees }, { width, height, face: face! }, framing.faceCount);
         latent = await model.encode(alignment.image, { kind: 'none' });
+        photo = alignedPhoto(picked, alignment, model.manifest.input);
         // The landmarks belong to this box only if the user has not moved it meanwhile.
         if (framing.box === box) framing.landmarks = alignment.landmarks;
       } else {
@@ -218,7 +222,7 @@ export class ImageSlot {
       }
       if (generation !== this.generation) return;
       this.drawCropPreview();
-      await this.show(latent, generation);
+      await this.show(latent, generation, photo);
       // Announced once the result is on screen, so the status never describes a picture not yet shown.
       if (generation === this.generation) this.report(this.describeFraming(framing, picked));
     } catch (error) {

@@ -1,30 +1,24 @@
 import { analogy, applyAttributes } from '../../../edge/core/latent.ts';
 import { attributesApiCall } from '../lib/api-calls.ts';
-import { paint, type BrowserModel } from '../lib/browser-model.ts';
+import type { BrowserModel } from '../lib/browser-model.ts';
+import { coalesced } from '../lib/coalesce.ts';
 import { ImageSlot } from '../lib/image-slot.ts';
 import { element, loadSelectedModel, say } from '../lib/page-kit.ts';
+import { editPhoto, type Subject } from '../lib/photo-subject.ts';
+import { PhotoView, photoViewParts } from '../lib/photo-view.ts';
 
 const select = document.querySelector<HTMLSelectElement>('[data-model-select]');
 const status = element('[data-status]');
 const editCanvas = element<HTMLCanvasElement>('#attr-canvas');
 const sliderBox = element('#attr-sliders');
-const arithCanvas = element<HTMLCanvasElement>('#arith-canvas');
 const extraSelect = element<HTMLSelectElement>('#arith-extra');
 const extraStrength = element<HTMLInputElement>('#arith-extra-strength');
+const announce = (message: string, isError = false) => say(status, message, isError);
+const editView = new PhotoView(photoViewParts(element('[data-photo-result="attr-canvas"]')), announce);
+const arithView = new PhotoView(photoViewParts(element('[data-photo-result="arith-canvas"]')), announce);
 let model: BrowserModel | undefined;
-
-/** Runs `draw` once per animation frame at most, however many inputs fire meanwhile. */
-function coalesced(draw: () => Promise<void>): () => void {
-  let queued = false;
-  return () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      void draw();
-    });
-  };
-}
+/** When the first slider move not yet on screen happened: the start of the repaint the benchmark measures. */
+let editInputAt: number | undefined;
 
 function strengths(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -35,23 +29,33 @@ function strengths(): Record<string, number> {
   return out;
 }
 
+/** Decodes the edited code only (the subject's own decode is kept) and shows it: pasted into the photo, or the face. */
+async function showEdit(view: PhotoView, loaded: BrowserModel, subject: Subject, edited: Float32Array): Promise<void> {
+  const [decoded] = await loaded.decodeOutputs([edited]);
+  if (subject.photo) view.showPhoto(subject.photo, editPhoto(subject.photo, subject.decoded, decoded, loaded));
+  else view.showFace(loaded.toImage(decoded));
+}
+
 const redrawEdit = coalesced(async () => {
-  const z = source.latent;
-  if (!model || !z) return;
+  const subject = source.subject;
+  const started = editInputAt;
+  editInputAt = undefined;
+  if (!model || !subject) return;
   const edits = Object.entries(strengths()).map(([name, strength]) => ({ vector: model!.attributes[name].vector, strength }));
-  const [image] = await model.decode([applyAttributes(z, edits)]);
-  paint(editCanvas, image);
+  await showEdit(editView, model, subject, applyAttributes(subject.latent, edits));
+  // Benchmarks and the browser tests read these (scripts/bench-site.ts).
+  if (started !== undefined) performance.measure('latentlab:edit-repaint', { start: started, end: performance.now() });
   editCanvas.dataset.renders = String(Number(editCanvas.dataset.renders ?? 0) + 1);
 });
 
 const redrawArithmetic = coalesced(async () => {
-  const [a, b, c] = arithmetic.map((slot) => slot.latent);
+  const [a, b, c] = arithmetic.map((slot) => slot.subject);
   if (!model || !a || !b || !c) return;
-  let z = analogy(a, b, c);
+  let z = analogy(a.latent, b.latent, c.latent);
   const extra = extraSelect.value && model.attributes[extraSelect.value];
   if (extra) z = applyAttributes(z, [{ vector: extra.vector, strength: Number(extraStrength.value) }]);
-  const [image] = await model.decode([z]);
-  paint(arithCanvas, image);
+  // C's photo is the one edited: "C changed the way B became A", as the API's analogy answers with output=photo.
+  await showEdit(arithView, model, c, z);
 });
 
 const source = new ImageSlot(element('[data-image-source="attr-source"]'), redrawEdit, 5);
@@ -77,6 +81,7 @@ function buildSliders(loaded: BrowserModel): void {
     output.htmlFor.add(id);
     input.addEventListener('input', () => {
       output.textContent = Number(input.value).toFixed(2);
+      editInputAt ??= performance.now();
       redrawEdit();
     });
     row.append(label, input, output);
@@ -95,11 +100,13 @@ element('#attr-reset').addEventListener('click', () => {
 });
 
 element('#attr-api').addEventListener('click', async (event) => {
-  if (!model || !source.latent) return;
+  const subject = source.subject;
+  if (!model || !subject) return;
   const chosen = strengths();
   // An edit with no slider moved would be refused by the API; show the first attribute at strength 1 instead.
   const edits = Object.keys(chosen).length ? chosen : { [Object.keys(model.attributes)[0]]: 1 };
-  const text = attributesApiCall(location.origin, model.manifest.id, source.latent, edits);
+  const upload = subject.photo && { name: subject.photo.name, format: subject.photo.source.format };
+  const text = attributesApiCall(location.origin, model.manifest.id, subject.latent, edits, upload);
   element('#attr-api-code').textContent = text;
   element('#attr-api-call').hidden = false;
   (event.currentTarget as HTMLElement).setAttribute('aria-expanded', 'true');

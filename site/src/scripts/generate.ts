@@ -1,6 +1,7 @@
 import { sampleLatents } from '../../../edge/core/latent.ts';
 import { sampleApiCall } from '../lib/api-calls.ts';
 import { paint, type BrowserModel } from '../lib/browser-model.ts';
+import { coalesced } from '../lib/coalesce.ts';
 import { element, loadSelectedModel, say } from '../lib/page-kit.ts';
 
 const SAMPLE_COUNT = 8;
@@ -27,21 +28,15 @@ const canvases = Array.from({ length: SAMPLE_COUNT }, (_, k) => {
   return canvas;
 });
 
-let queued = false;
-function render(): void {
-  if (queued) return;
-  queued = true;
-  requestAnimationFrame(async () => {
-    queued = false;
-    if (!model) return;
-    const temperature = Number(temperatureInput.value);
-    const images = await model.decode(sampleLatents(model.manifest.latent, SAMPLE_COUNT, seed(), temperature));
-    images.forEach((image, k) => {
-      paint(canvases[k], image);
-      canvases[k].setAttribute('aria-label', `Sample ${k + 1} of seed ${seed()} at temperature ${temperature.toFixed(2)}`);
-    });
+const render = coalesced(async () => {
+  if (!model) return;
+  const temperature = Number(temperatureInput.value);
+  const images = await model.decode(sampleLatents(model.manifest.latent, SAMPLE_COUNT, seed(), temperature));
+  images.forEach((image, k) => {
+    paint(canvases[k], image);
+    canvases[k].setAttribute('aria-label', `Sample ${k + 1} of seed ${seed()} at temperature ${temperature.toFixed(2)}`);
   });
-}
+});
 
 seedInput.addEventListener('input', render);
 temperatureInput.addEventListener('input', () => {

@@ -1,4 +1,5 @@
 import { paint, type BrowserModel } from '../lib/browser-model.ts';
+import { coalesced } from '../lib/coalesce.ts';
 import { loadSelectedModel } from '../lib/page-kit.ts';
 
 const DIMENSIONS_SHOWN = 4;
@@ -11,18 +12,12 @@ function explore(model: BrowserModel): void {
   const { mean, std, dim } = model.manifest.latent;
   sliders.replaceChildren();
   const inputs: HTMLInputElement[] = [];
-  let queued = false;
-  const draw = () => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(async () => {
-      queued = false;
-      const z = Float32Array.from(mean);
-      inputs.forEach((input, i) => (z[i] = mean[i] + Number(input.value) * (std[i] || 1)));
-      const [image] = await model.decode([z]);
-      paint(canvas, image);
-    });
-  };
+  const draw = coalesced(async () => {
+    const z = Float32Array.from(mean);
+    inputs.forEach((input, i) => (z[i] = mean[i] + Number(input.value) * (std[i] || 1)));
+    const [image] = await model.decode([z]);
+    paint(canvas, image);
+  });
   for (let i = 0; i < Math.min(DIMENSIONS_SHOWN, dim); i++) {
     const row = document.createElement('div');
     row.className = 'slider';

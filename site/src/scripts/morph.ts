@@ -2,8 +2,10 @@ import type { RgbaImage } from '../../../edge/core/image/decode.ts';
 import { encodeGif, encodePng, horizontalStrip } from '../../../edge/core/image/encode.ts';
 import { interpolate, lerp, slerp, type InterpolationPath } from '../../../edge/core/latent.ts';
 import { downloadBytes, paint, type BrowserModel } from '../lib/browser-model.ts';
+import { coalesced } from '../lib/coalesce.ts';
 import { ImageSlot } from '../lib/image-slot.ts';
 import { element, loadSelectedModel, say, sayError } from '../lib/page-kit.ts';
+import { morphImages, type Subject } from '../lib/photo-subject.ts';
 import { morphApiCall } from '../lib/api-calls.ts';
 
 const select = document.querySelector<HTMLSelectElement>('[data-model-select]');
@@ -14,13 +16,17 @@ const playButton = element<HTMLButtonElement>('#morph-play');
 const framesInput = element<HTMLInputElement>('#morph-frames');
 const status = element('[data-status]');
 let model: BrowserModel | undefined;
-let frameQueued = false;
 let playing = false;
 
 const slots = [
   new ImageSlot(element('[data-image-source="morph-a"]'), () => requestFrame(), 11),
   new ImageSlot(element('[data-image-source="morph-b"]'), () => requestFrame(), 23),
 ];
+
+function ends(): [Subject, Subject] | undefined {
+  const [a, b] = slots.map((s) => s.subject);
+  return a && b ? [a, b] : undefined;
+}
 
 function path(): InterpolationPath {
   return document.querySelector<HTMLInputElement>('input[name="morph-path"]:checked')?.value === 'spherical' ? 'spherical' : 'linear';
@@ -31,24 +37,24 @@ function frameCount(): number {
   return Number.isFinite(frames) ? Math.min(32, Math.max(2, frames)) : 12;
 }
 
-/** Decodes the latent under the slider; coalesced to one decode per animation frame however fast the slider moves. */
-function requestFrame(): void {
-  if (frameQueued) return;
-  frameQueued = true;
-  requestAnimationFrame(async () => {
-    frameQueued = false;
-    const [a, b] = slots.map((s) => s.latent);
-    if (!model || !a || !b) return;
-    const t = Number(slider.value);
-    const started = performance.now();
-    const z = path() === 'spherical' ? slerp(a, b, t, model.manifest.latent.mean) : lerp(a, b, t);
-    const [image] = await model.decode([z]);
-    paint(canvas, image);
-    // Benchmarks read these entries (scripts/bench-site.ts).
-    performance.measure('latentlab:morph-frame', { start: started, end: performance.now() });
-    canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
-  });
-}
+/**
+ * Decodes the latent under the slider (with two aligned face photos, their own faces blended through it); coalesced to
+ * one decode per animation frame however fast the slider moves.
+ */
+const requestFrame = coalesced(async () => {
+  const pair = ends();
+  if (!model || !pair) return;
+  const [a, b] = pair;
+  const t = Number(slider.value);
+  const started = performance.now();
+  const z = path() === 'spherical' ? slerp(a.latent, b.latent, t, model.manifest.latent.mean) : lerp(a.latent, b.latent, t);
+  const { images, sharp } = await morphImages(model, a, b, [{ t, latent: z }]);
+  canvas.classList.toggle('sharp', sharp);
+  paint(canvas, images[0]);
+  // Benchmarks read these entries (scripts/bench-site.ts).
+  performance.measure('latentlab:morph-frame', { start: started, end: performance.now() });
+  canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
+});
 
 slider.addEventListener('input', () => {
   const percent = Math.round(Number(slider.value) * 100);
@@ -76,12 +82,14 @@ playButton.addEventListener('click', () => {
 
 /** The exported animation: `frames` decoded steps from A to B along the chosen path. */
 async function morphFrames(): Promise<{ model: BrowserModel; images: RgbaImage[] } | undefined> {
-  const [a, b] = slots.map((s) => s.latent);
-  if (!model || !a || !b) {
+  const pair = ends();
+  if (!model || !pair) {
     say(status, 'Load a model and two images first.', true);
     return undefined;
   }
-  const images = await model.decode(interpolate(a, b, frameCount(), path(), model.manifest.latent.mean));
+  const [a, b] = pair;
+  const latents = interpolate(a.latent, b.latent, frameCount(), path(), model.manifest.latent.mean);
+  const { images } = await morphImages(model, a, b, latents.map((latent, k) => ({ t: k / (latents.length - 1), latent })));
   return { model, images };
 }
 
@@ -112,9 +120,11 @@ element('#morph-strip').addEventListener('click', async () => {
 element('#morph-api').addEventListener('click', async (event) => {
   const button = event.currentTarget as HTMLButtonElement;
   const panel = element('#morph-api-call');
-  const [a, b] = slots.map((s) => s.latent);
-  if (!model || !a || !b) return;
-  const text = morphApiCall(location.origin, model.manifest.id, { a, b, frames: frameCount(), path: path() });
+  const pair = ends();
+  if (!model || !pair) return;
+  const [a, b] = pair;
+  const photos: [string, string] | undefined = a.photo && b.photo ? [a.photo.name, b.photo.name] : undefined;
+  const text = morphApiCall(location.origin, model.manifest.id, { a: a.latent, b: b.latent, frames: frameCount(), path: path(), photos });
   element('#morph-api-code').textContent = text;
   panel.hidden = false;
   button.setAttribute('aria-expanded', 'true');

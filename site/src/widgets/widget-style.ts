@@ -4,6 +4,9 @@ export const WIDGET_STYLE = `
 figure { margin: 0; border: 1px solid #ccd3dc; border-radius: 8px; padding: 0.75rem; background: #fff; display: grid; gap: 0.5rem; }
 .stage { display: grid; grid-auto-flow: column; gap: 0.25rem; }
 canvas { width: 100%; aspect-ratio: 1; background: #111; border-radius: 6px; image-rendering: pixelated; }
+canvas.sharp { image-rendering: auto; }
+canvas.photo { aspect-ratio: auto; height: auto; image-rendering: auto; }
+[hidden] { display: none !important; }
 .controls { display: grid; gap: 0.5rem; }
 .row { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
 label { font-weight: 600; }
