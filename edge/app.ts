@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './core/image/sniff.ts';
 import type { ModelRegistry } from './core/registry.ts';
-import { errorResponse, onError, onNotFound, validationHook } from './middleware/errors.ts';
+import { errorResponse, notFoundOrWrongMethod, onError, validationHook } from './middleware/errors.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import type { AlignerProvider } from './routes/alignment.ts';
@@ -48,6 +48,6 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerOperationRoutes(app, options.registry, options.imageLimits ?? DEFAULT_IMAGE_LIMITS, options.aligner);
   registerDocsRoutes(app);
   app.onError(onError);
-  app.notFound(onNotFound);
+  app.notFound(notFoundOrWrongMethod(app));
   return app;
 }
