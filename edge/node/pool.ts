@@ -9,11 +9,11 @@ export interface PoolLimits {
   maxPending?: number;
   /** Request body bytes held by running or waiting requests together (default 64 MiB). */
   maxPendingBytes?: number;
-  /** From arrival to answer; past it the request gets 503 and its thread is replaced (default 20 s). */
+  /** Running time of one request on its thread; past it the request gets 503 and the thread is replaced (default 15 s). */
   deadlineMs?: number;
 }
 
-export const DEFAULT_POOL_LIMITS = { maxPending: 128, maxPendingBytes: 64 * 2 ** 20, deadlineMs: 20_000 } as const;
+export const DEFAULT_POOL_LIMITS = { maxPending: 128, maxPendingBytes: 64 * 2 ** 20, deadlineMs: 15_000 } as const;
 
 /** Why the pool did not run a request: the server answers 503 with Retry-After for either. */
 export class PoolRefusal extends Error {
@@ -25,7 +25,8 @@ export class PoolRefusal extends Error {
 /**
  * Runs API requests on worker threads that each hold their own createApp(): the main event loop only moves bytes,
  * so health checks and static files stay fast while images decode and models run. Admission is bounded by count and
- * bytes, and every request by a deadline after which its thread is terminated (the only way to stop synchronous work).
+ * bytes; requests wait here for a free thread, then run under a deadline after which their thread is terminated
+ * (the only way to stop synchronous work), so the deadline measures work, not time spent queueing.
  */
 export function createApiPool(workerData: ApiWorkerData, limits: PoolLimits = {}) {
   const threads = limits.threads ?? availableParallelism();
@@ -41,6 +42,16 @@ export function createApiPool(workerData: ApiWorkerData, limits: PoolLimits = {}
   });
   let pending = 0;
   let pendingBytes = 0;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquireThread = async () => {
+    if (running >= threads) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+  };
+  const releaseThread = () => {
+    running--;
+    waiting.shift()?.();
+  };
   return {
     threads,
     get pending() {
@@ -54,8 +65,9 @@ export function createApiPool(workerData: ApiWorkerData, limits: PoolLimits = {}
       pending++;
       pendingBytes += bytes;
       try {
+        await acquireThread();
         const signal = AbortSignal.timeout(deadlineMs);
-        return (await pool.run(request, { signal, transferList: request.body ? [request.body] : [] })) as ForwardedResponse;
+        return (await pool.run(request, { signal, transferList: request.body ? [request.body] : [] }).finally(releaseThread)) as ForwardedResponse;
       } catch (error) {
         if ((error as Error).name === 'AbortError') {
           throw new PoolRefusal('deadline_exceeded', `the request took over the ${deadlineMs / 1000} s limit and was stopped`, 5);
