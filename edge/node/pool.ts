@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { NODE_SERVER_LIMITS } from '../schemas.ts';
 import type { ApiWorkerData, ForwardedRequest, ForwardedResponse } from './api-worker.ts';
 
 export interface PoolLimits {
@@ -13,7 +14,8 @@ export interface PoolLimits {
   deadlineMs?: number;
 }
 
-export const DEFAULT_POOL_LIMITS = { maxPending: 128, maxPendingBytes: 64 * 2 ** 20, deadlineMs: 15_000 } as const;
+const { maxPending: defaultPending, maxPendingBytes: defaultBytes, deadlineMs: defaultDeadline } = NODE_SERVER_LIMITS;
+export const DEFAULT_POOL_LIMITS = { maxPending: defaultPending, maxPendingBytes: defaultBytes, deadlineMs: defaultDeadline } as const;
 
 /** Why the pool did not run a request: the server answers 503 with Retry-After for either. */
 export class PoolRefusal extends Error {

@@ -10,6 +10,7 @@ import { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from '../app.ts';
 import { ModelRegistry } from '../core/registry.ts';
 import type { RuntimeOptions } from '../core/runtime.ts';
 import { onError } from '../middleware/errors.ts';
+import { NODE_SERVER_LIMITS } from '../schemas.ts';
 import { fileModelSource } from './file-source.ts';
 import { forwardToPool } from './forward.ts';
 import { createApiPool, type ApiPool, type PoolLimits } from './pool.ts';
@@ -25,7 +26,7 @@ export interface NodeServerOptions extends Omit<AppOptions, 'registry' | 'aligne
   timeouts?: { headersMs?: number; bodyMs?: number };
 }
 
-export const DEFAULT_TIMEOUTS = { headersMs: 10_000, bodyMs: 30_000 } as const;
+export const DEFAULT_TIMEOUTS = { headersMs: NODE_SERVER_LIMITS.headersTimeoutMs, bodyMs: NODE_SERVER_LIMITS.bodyTimeoutMs } as const;
 
 const SITE_MISSING = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>latentlab</title></head>
 <body><h1>latentlab</h1><p>The API is running; the site has not been built (<code>npm run build</code> in site/).</p>
@@ -83,8 +84,9 @@ export function startNodeServer(options: NodeServerOptions & { port: number; hos
   const { app, registry, pool } = createNodeApp(options);
   const headersMs = options.timeouts?.headersMs ?? DEFAULT_TIMEOUTS.headersMs;
   const bodyMs = options.timeouts?.bodyMs ?? DEFAULT_TIMEOUTS.bodyMs;
-  // node:http's own limits back up the body deadline: it answers 408 and drops the socket a little after it.
-  const serverOptions = { headersTimeout: headersMs, requestTimeout: bodyMs + headersMs };
+  // node:http's own limits back up the body deadline: it answers 408 and drops the socket a little after it. It checks
+  // them every connectionsCheckingInterval (30 s by default, which would let slow headers linger three times as long).
+  const serverOptions = { headersTimeout: headersMs, requestTimeout: bodyMs + headersMs, connectionsCheckingInterval: Math.min(1000, headersMs) };
   return new Promise((resolveStart) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname ?? '127.0.0.1', serverOptions }, (info) => {
       resolveStart({
