@@ -71,7 +71,7 @@ async function slowLoris(port: number, until: number, sendBody: boolean) {
   const answers: string[] = [];
   const head = sendBody
     ? `POST ${base}/reconstruct?align=none HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n`
-    : `GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n`;
+    : `GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: `;
   for (let attempt = 0; Date.now() < until && attempt < 1000; attempt++) {
     const answer = await new Promise<string>((resolve) => {
       const socket = connect(port, '127.0.0.1');
@@ -79,12 +79,8 @@ async function slowLoris(port: number, until: number, sendBody: boolean) {
       let timer: NodeJS.Timeout | undefined;
       const finish = () => (clearInterval(timer), socket.destroy(), resolve(received.split('\r\n')[0] || '(dropped)'));
       socket.on('connect', () => {
-        if (sendBody) socket.write(head);
-        let k = 0;
-        timer = setInterval(() => {
-          if (Date.now() >= until) return finish();
-          socket.write(sendBody ? 'x' : `X-${k++}: y\r\n`.slice(0, 1));
-        }, 1000);
+        socket.write(head);
+        timer = setInterval(() => (Date.now() >= until ? finish() : socket.write(sendBody ? 'x' : 'X')), 1000);
       });
       socket.on('data', (chunk) => (received += chunk.toString()));
       socket.on('close', finish);

@@ -80,7 +80,9 @@ export function createApiPool(workerData: ApiWorkerData, limits: PoolLimits = {}
         pendingBytes -= bytes;
       }
     },
-    close: () => pool.destroy(),
+    // Graceful: running requests finish before their threads exit (terminating one inside an onnxruntime call can
+    // abort the process).
+    close: () => pool.close(),
   };
 }
 
