@@ -1,10 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { JpegCodec } from './core/image/jpeg.ts';
+import type { JpegCodec } from './core/image/jpeg-codec.ts';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './core/image/sniff.ts';
 import type { ModelRegistry } from './core/registry.ts';
-import { errorResponse, onError, onNotFound, validationHook } from './middleware/errors.ts';
+import { errorResponse, notFoundOrWrongMethod, onError, validationHook } from './middleware/errors.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import type { AlignerProvider } from './routes/alignment.ts';
@@ -51,6 +51,6 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerOperationRoutes(app, options.registry, { imageLimits: options.imageLimits ?? DEFAULT_IMAGE_LIMITS, aligner: options.aligner, jpeg: options.jpeg });
   registerDocsRoutes(app);
   app.onError(onError);
-  app.notFound(onNotFound);
+  app.notFound(notFoundOrWrongMethod(app));
   return app;
 }

@@ -18,6 +18,21 @@ export const LIMITS = {
   outputPixels: 4_194_304,
 } as const;
 
+/**
+ * The Node server's limits on work and slow clients (edge/node/); documented per route in the OpenAPI document.
+ * Workers has its platform's own CPU and memory limits instead.
+ */
+export const NODE_SERVER_LIMITS = {
+  /** Running time of one request on a pool thread before it is stopped with 503 deadline_exceeded. */
+  deadlineMs: 15_000,
+  /** Requests running or waiting at once, and their body bytes together, before 503 overloaded. */
+  maxPending: 128,
+  maxPendingBytes: 64 * 2 ** 20,
+  /** Request headers, then the body, must arrive within these (431/408 past them). */
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
+} as const;
+
 export const ErrorSchema = z
   .object({
     error: z.object({

@@ -4,6 +4,17 @@ import { sha256Hex } from '../core/sha256.ts';
 export const DETERMINISTIC_CACHE = 'public, max-age=86400';
 
 /**
+ * If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`; the header is a list of entity
+ * tags (quoted, so a comma inside one does not split it) or `*`.
+ */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.replace(/^W\//, '');
+  return (header.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => opaque(tag) === opaque(etag));
+}
+
+/**
  * Responds with bytes that depend only on the request and the model version: a strong ETag (SHA-256 of
  * the body) and Cache-Control let a CDN or browser keep them, and a matching If-None-Match on GET gets 304.
  */
@@ -12,8 +23,7 @@ export async function deterministicResponse(c: Context, body: Uint8Array | strin
   const etag = `"${await sha256Hex(bytes)}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', cacheControl);
-  const ifNoneMatch = c.req.header('If-None-Match');
-  if ((c.req.method === 'GET' || c.req.method === 'HEAD') && ifNoneMatch?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+  if ((c.req.method === 'GET' || c.req.method === 'HEAD') && ifNoneMatchHits(c.req.header('If-None-Match'), etag)) {
     return c.body(null, 304);
   }
   c.header('Content-Type', contentType);

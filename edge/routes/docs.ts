@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { withSafetyResponses } from '../middleware/limits-doc.ts';
 
 type Json = Record<string, unknown>;
 type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPIDocument']>;
@@ -101,9 +102,10 @@ a{color:#0b4f91}
 }
 
 export function registerDocsRoutes(app: OpenAPIHono) {
-  app.doc('/v1/openapi.json', OPENAPI_INFO);
+  const document = () => withSafetyResponses(app.getOpenAPIDocument(structuredClone(OPENAPI_INFO)));
+  app.get('/v1/openapi.json', (c) => c.json(document()));
   app.get('/v1/docs', (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.html(renderDocsPage(app.getOpenAPIDocument(OPENAPI_INFO)));
+    return c.html(renderDocsPage(document()));
   });
 }

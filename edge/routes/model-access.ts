@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.ts';
 import type { RgbaImage } from '../core/image/decode.ts';
-import { decodeImageWith, type JpegDecoder } from '../core/image/jpeg.ts';
+import { decodeImageWith, type JpegDecoder } from '../core/image/jpeg-codec.ts';
 import { preprocessImage } from '../core/image/preprocess.ts';
 import { sniffImageFormat, type ImageFormat, type ImageLimits } from '../core/image/sniff.ts';
 import { parseLatent } from '../core/latent.ts';

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { InputError } from '../core/errors.ts';
 import type { RgbaImage } from '../core/image/decode.ts';
-import type { JpegCodec } from '../core/image/jpeg.ts';
+import type { JpegCodec } from '../core/image/jpeg-codec.ts';
 import type { ImageFormat, ImageLimits } from '../core/image/sniff.ts';
 import { analogy, applyAttributes, interpolate, sampleLatents, type Latent } from '../core/latent.ts';
 import { faceSource, type FaceSource } from '../core/photo/detail.ts';

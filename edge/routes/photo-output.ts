@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { InputError } from '../core/errors.ts';
-import type { JpegEncoder } from '../core/image/jpeg.ts';
+import type { JpegEncoder } from '../core/image/jpeg-codec.ts';
 import type { Latent } from '../core/latent.ts';
 import { editedPhotos, keepCropSize, keepFaces, keepMorphFrames, type DetailMode, type FaceSource, type OutputMode } from '../core/photo/detail.ts';
 import type { ModelRuntime } from '../core/runtime.ts';

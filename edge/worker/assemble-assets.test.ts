@@ -32,6 +32,7 @@ describe('assembleWorkerAssets', () => {
     const result = await assembleWorkerAssets({ modelsDir: path.join(root, 'models'), siteDir: path.join(root, 'site'), outDir: out, maxAssetBytes: 50_000 });
     expect(result).toMatchObject({ models: [fixture.id], site: true, oversize: ['big.bin'], filesOnly: [{ folder: 'align', reason: expect.stringMatching(/title/) }] });
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toMatch(/<title>site/);
+    expect(await readFile(path.join(out, '_headers'), 'utf8')).toMatch(/^\/\*\n {2}Access-Control-Allow-Origin: \*\n/);
     expect(existsSync(path.join(out, 'big.bin'))).toBe(false);
     for (const [file, bytes] of fixture.files) expect(Buffer.compare(await readFile(path.join(out, 'models', fixture.id, file)), bytes)).toBe(0);
     expect(await readFile(path.join(out, 'models', fixture.id, 'report.html'), 'utf8')).toMatch(/report/);

@@ -5,6 +5,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseManifest, type Manifest } from '../core/manifest.ts';
 
+/**
+ * Workers static assets get their headers from a `_headers` file. Every asset carries the CORS header the Node server
+ * sends, so widgets.js (a module script, which browsers fetch in CORS mode), the wasm and /models/* load cross-origin.
+ */
+export const ASSET_HEADERS = '/*\n  Access-Control-Allow-Origin: *\n';
+
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Cloudflare serves no static asset larger than this (Workers static assets limit). */
@@ -97,6 +103,8 @@ export async function assembleWorkerAssets(options: AssembleOptions = {}): Promi
   const { manifests, filesOnly } = await copyModels(modelsDir, target);
   const index = manifests.map((m) => ({ id: m.id, title: m.title, kind: m.kind, dim: m.latent.dim }));
   await writeFile(path.join(target, 'index.json'), JSON.stringify({ models: index }, null, 2));
+  const siteHeaders = path.join(outDir, '_headers');
+  await writeFile(siteHeaders, ASSET_HEADERS + (existsSync(siteHeaders) ? `\n${await readFile(siteHeaders, 'utf8')}` : ''));
   const oversize = await removeOversize(outDir, options.maxAssetBytes ?? MAX_ASSET_BYTES);
   return { outDir, models: manifests.map((m) => m.id), site, oversize, filesOnly };
 }

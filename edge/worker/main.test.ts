@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { nodeJpegCodec, sharpJpegEncoder } from '../node/jpeg.ts';
 import { OUTPUT_HEADER } from '../routes/photo-output.ts';
 import { decodedFacePhoto } from '../testing/decoded-face.ts';
 import { ALIGN_HEADER } from '../routes/alignment.ts';
+import { fuzzSuite } from '../fuzz/suite.ts';
+import { loadWidgetCrossOrigin } from '../testing/cross-origin-widget.ts';
 import { syntheticPng } from '../testing/images.ts';
 import { createFixtureModel, memoryModelSource, type FixtureModel } from '../testing/fixture-model.ts';
 import { writeFixtureModel } from '../testing/write-fixture.ts';
@@ -61,9 +63,11 @@ beforeAll(async () => {
   await writeFixtureModel(path.join(workDir, 'models'), fixture);
   await writeFixtureModel(path.join(workDir, 'models'), face);
   if (alignPresent) await cp(ALIGN_MODEL_DIR, path.join(workDir, 'models', 'align'), { recursive: true });
+  await mkdir(path.join(workDir, 'site'));
+  await writeFile(path.join(workDir, 'site', 'widgets.js'), "export const widget = 'loaded';\n");
   const assets = await assembleWorkerAssets({
     modelsDir: path.join(workDir, 'models'),
-    siteDir: path.join(workDir, 'no-site'),
+    siteDir: path.join(workDir, 'site'),
     outDir: path.join(workDir, 'assets'),
   });
   worker = await startLocalWorker({ assetsDir: assets.outDir });
@@ -81,6 +85,8 @@ afterAll(async () => {
 });
 
 contractSuite('Workers runtime (workerd via wrangler)', () => workerFetch, { modelId: 'fixture' });
+// One isolate runs requests one after another, so fewer of the largest requests are sent at once than on Node.
+fuzzSuite('Workers runtime (workerd via wrangler)', () => workerFetch, { heavyConcurrency: 4 });
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
@@ -121,6 +127,12 @@ describe('Workers runtime against the Node app', () => {
     expect(listed).toEqual(['face-fixture', fixture.id]);
     const encoder = await worker!.fetch(`/models/${fixture.id}/encoder.onnx`);
     expect(Buffer.from(await encoder.arrayBuffer()).equals(fixture.files.get('encoder.onnx')!)).toBe(true);
+  });
+
+  it('lets a page on another origin load widgets.js and the model files, as Node does (CORS on static assets)', async () => {
+    const asset = await worker!.fetch('/widgets.js', { headers: { Origin: 'https://blog.example' } });
+    expect(asset.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await loadWidgetCrossOrigin(worker!.url.origin, fixture.id)).toEqual({ widget: 'loaded', manifestId: fixture.id });
   });
 });
 

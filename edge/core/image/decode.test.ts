@@ -2,38 +2,23 @@ import { encode as encodePng } from 'fast-png';
 import { zlibSync } from 'fflate';
 import { GifWriter } from 'omggif';
 import { describe, expect, it } from 'vitest';
+import { gifWithFrame, jpegScanBomb, largeBlackPng16, outOfRangePalettePng, pngAround, pngChunk, pngDeflateBomb } from '../../testing/hostile-images.ts';
 import { syntheticJpeg, syntheticPng, syntheticRgba } from '../../testing/images.ts';
 import { decodeImage } from './decode.ts';
+import { MAX_JPEG_SCANS } from './jpeg.ts';
 
-function crc32(bytes: Uint8Array): number {
-  let crc = ~0;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+/** Adam7-interlaced 8-bit RGBA PNG of `rgba` (every row unfiltered), to check the pass geometry. */
+function interlacedPng(rgba: Uint8Array, width: number, height: number): Uint8Array {
+  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+  const raw: number[] = [];
+  for (const [x0, y0, dx, dy] of passes) {
+    if (x0 >= width || y0 >= height) continue;
+    for (let y = y0; y < height; y += dy) {
+      raw.push(0);
+      for (let x = x0; x < width; x += dx) raw.push(...rgba.subarray(4 * (y * width + x), 4 * (y * width + x) + 4));
+    }
   }
-  return ~crc >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(Array.from(type, (c) => c.charCodeAt(0)), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-/** A 4×4 grey PNG whose IDAT inflates to far more than 4 rows: a (small) deflate bomb. */
-function bombPng(): Uint8Array {
-  const ihdr = new Uint8Array(13);
-  new DataView(ihdr.buffer).setUint32(0, 4);
-  new DataView(ihdr.buffer).setUint32(4, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', ihdr), chunk('IDAT', zlibSync(new Uint8Array(1_000_000))), chunk('IEND', new Uint8Array())];
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
+  return pngAround({ width, height, depth: 8, colorType: 6, interlaced: true }, zlibSync(Uint8Array.from(raw)));
 }
 
 describe('decodeImage', () => {
@@ -50,16 +35,30 @@ describe('decodeImage', () => {
     expect([jpeg.width, jpeg.height]).toEqual([40, 32]);
   });
 
+  it('decodes 16-bit RGBA, RGB with a tRNS key, and Adam7-interlaced PNGs', () => {
+    const rgba16 = encodePng({ width: 1, height: 2, data: Uint16Array.of(0x1234, 0xff00, 0x0080, 0x8000, 1, 2, 3, 65535), channels: 4, depth: 16 });
+    expect(Array.from(decodeImage(rgba16).data)).toEqual([0x12, 0xff, 0x00, 0x80, 0, 0, 0, 255]);
+    const keyed = pngAround({ width: 2, height: 1, depth: 8, colorType: 2, chunks: [pngChunk('tRNS', Uint8Array.of(0, 9, 0, 8, 0, 7))] }, zlibSync(Uint8Array.of(0, 9, 8, 7, 9, 8, 6)));
+    expect(Array.from(decodeImage(keyed).data)).toEqual([9, 8, 7, 0, 9, 8, 6, 255]);
+    for (const [w, h] of [[13, 11], [1, 1], [3, 9]]) {
+      const pixels = syntheticRgba(w, w, h);
+      expect(decodeImage(interlacedPng(pixels, w, h)).data).toEqual(pixels);
+    }
+  });
+
   it('decodes the first frame of a GIF', () => {
     const buffer = new Uint8Array(1024);
     const writer = new GifWriter(buffer, 2, 1, { palette: [0x000000, 0xff0000] });
     writer.addFrame(0, 0, 2, 1, [1, 0]);
+    writer.addFrame(0, 0, 2, 1, [0, 1]);
     const image = decodeImage(buffer.subarray(0, writer.end()));
     expect(Array.from(image.data)).toEqual([255, 0, 0, 255, 0, 0, 0, 255]);
   });
 
   it('refuses a deflate bomb, a truncated file and WebP with 4xx errors', () => {
-    expect(() => decodeImage(bombPng())).toThrow(/inflates past the 4×4/);
+    const start = performance.now();
+    expect(() => decodeImage(pngDeflateBomb())).toThrow(/inflates past the 100×100/);
+    expect(performance.now() - start).toBeLessThan(1000);
     const png = syntheticPng(2);
     expect(() => decodeImage(png.subarray(0, png.length - 20))).toThrow(expect.objectContaining({ status: 400 }));
     const jpeg = syntheticJpeg(2);
@@ -67,5 +66,21 @@ describe('decodeImage', () => {
     const webp = new Uint8Array(40);
     webp.set(Array.from('RIFF\0\0\0\0WEBPVP8L', (c) => c.charCodeAt(0)));
     expect(() => decodeImage(webp)).toThrow(expect.objectContaining({ status: 415 }));
+  });
+
+  it('refuses an out-of-range palette index, a GIF frame outside its screen and a JPEG of too many scans', () => {
+    expect(() => decodeImage(outOfRangePalettePng())).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(/palette index 7/) }));
+    for (const side of [65535, 16384, 2]) {
+      expect(() => decodeImage(gifWithFrame(1, 1, side, side))).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(/outside the 1×1 screen/) }));
+    }
+    const start = performance.now();
+    expect(() => decodeImage(jpegScanBomb())).toThrow(expect.objectContaining({ status: 422, code: 'image_too_complex' }));
+    expect(() => decodeImage(jpegScanBomb(64, 64, MAX_JPEG_SCANS + 1))).toThrow(/101 scans/);
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
+  it('serves a legal 4000×4000 16-bit RGBA PNG', () => {
+    const image = decodeImage(largeBlackPng16());
+    expect([image.width, image.height, image.data.length]).toEqual([4000, 4000, 64_000_000]);
   });
 });

@@ -2,6 +2,7 @@ import { decode as decodePng } from 'fast-png';
 import { GifReader } from 'omggif';
 import { describe, expect, it } from 'vitest';
 import { encodeGif, encodePng, horizontalStrip, scaleImage, tensorToRgba } from './encode.ts';
+import { resamplePlanes } from './resample.ts';
 
 describe('image output', () => {
   it('turns a CHW tensor into RGBA, clamping out-of-range and non-finite values', () => {
@@ -27,6 +28,16 @@ describe('image output', () => {
     expect([big.width, big.height]).toEqual([8, 4]);
     expect(big.data[0]).toBe(0);
     expect(big.data[4 * 7]).toBe(255);
+  });
+
+  it('picks the same nearest pixels as the resampler at fractional scales', () => {
+    const [w, h] = [5, 3];
+    const image = tensorToRgba(Float32Array.from({ length: 3 * w * h }, (_, i) => (i * 37) % 101 / 100), 3, h, w);
+    const scaled = scaleImage(image, 13, 'nearest');
+    const planes = [0, 1, 2].map((c) => Float32Array.from({ length: w * h }, (_, p) => image.data[4 * p + c]));
+    const reference = resamplePlanes(planes, w, h, { left: 0, top: 0, width: w, height: h }, scaled.width, scaled.height, 'nearest');
+    expect(Array.from(scaled.data).filter((_, i) => i % 4 === 0)).toEqual(Array.from(reference[0]));
+    expect(Array.from(scaled.data).filter((_, i) => i % 4 === 3).every((a) => a === 255)).toBe(true);
   });
 
   it('writes a looping GIF with one frame per image', () => {

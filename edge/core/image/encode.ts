@@ -25,14 +25,28 @@ export function tensorToRgba(chw: Float32Array, channels: number, height: number
 
 export type UpscaleKernel = 'nearest' | 'bilinear';
 
+/** Nearest-neighbour scaling copies whole pixels: 4.2 MP of `?size=` output in tens of milliseconds, not a second. */
+function scaleNearest(image: RgbaImage, width: number, height: number): RgbaImage {
+  const source = new Uint32Array(image.data.slice().buffer);
+  const out = new Uint32Array(width * height);
+  const column = Int32Array.from({ length: width }, (_, o) => Math.min(image.width - 1, Math.floor(((o + 0.5) * image.width) / width)));
+  for (let y = 0; y < height; y++) {
+    const from = Math.min(image.height - 1, Math.floor(((y + 0.5) * image.height) / height)) * image.width;
+    for (let x = 0; x < width; x++) out[y * width + x] = source[from + column[x]];
+  }
+  return { width, height, data: new Uint8Array(out.buffer) };
+}
+
 /** Scales an opaque image so its longer side is `size` pixels. */
 export function scaleImage(image: RgbaImage, size: number, kernel: UpscaleKernel): RgbaImage {
   const scale = size / Math.max(image.width, image.height);
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
   if (width === image.width && height === image.height) return image;
+  if (kernel === 'nearest') return scaleNearest(image, width, height);
   const n = image.width * image.height;
-  const planes = [0, 1, 2].map((c) => Float32Array.from({ length: n }, (_, p) => image.data[4 * p + c]));
+  const planes = [0, 1, 2].map(() => new Float32Array(n));
+  for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) planes[c][p] = image.data[4 * p + c];
   const region = { left: 0, top: 0, width: image.width, height: image.height };
   const scaled = resamplePlanes(planes, image.width, image.height, region, width, height, kernel);
   const data = new Uint8Array(width * height * 4);

@@ -1,80 +1,68 @@
-import decode, { init as initDecoder } from '@jsquash/jpeg/decode.js';
-import encode, { init } from '@jsquash/jpeg/encode.js';
+import jpeg from 'jpeg-js';
 import { InputError } from '../errors.ts';
-import { assertJpegComplete, decodeImage, type RgbaImage } from './decode.ts';
-import { applyOrientation, jpegOrientation } from './exif.ts';
-import { readImageHeader, type ImageLimits } from './sniff.ts';
+import type { RgbaImage } from './decode.ts';
+import type { ImageLimits } from './sniff.ts';
 
 /**
- * JPEG encoding is handed to the app by each runtime: no JavaScript encoder is fast enough for a 12 MP photo, and
- * each runtime has its own fast one (libvips on Node, mozjpeg compiled to wasm where native code cannot run).
+ * Scans one JPEG may hold. jpeg-js revisits every block of the image on each scan, so a 600 KB progressive file of
+ * 10,000 tiny scans costs minutes of CPU. Encoders write ~10 (libjpeg's progressive script) and rarely over 30;
+ * libjpeg-turbo's tools suggest refusing more than 500, which at 16 MP is still ~1 s of jpeg-js here.
  */
-export type JpegEncoder = (image: RgbaImage, quality: number) => Promise<Uint8Array>;
+export const MAX_JPEG_SCANS = 100;
 
-/** The quality photos come back at when JPEG in gives JPEG out: visually lossless for a once re-encoded photo. */
-export const JPEG_QUALITY = 90;
+const corrupt = (reason: string) => new InputError(400, 'corrupt_image', `the JPEG image could not be decoded: ${reason}`);
 
-/**
- * mozjpeg as wasm (@jsquash/jpeg), for runtimes without native code (Workers). Workers compile wasm only at upload
- * time, so the caller passes the compiled module. Baseline, not progressive: half the encoding time of mozjpeg's
- * defaults for 8 % larger files (a 640×480 photo here).
- */
-export function wasmJpegEncoder(module: WebAssembly.Module): JpegEncoder {
-  let ready: Promise<void> | undefined;
-  return async (image, quality) => {
-    ready ??= init(module);
-    await ready;
-    const data = new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-    const bytes = await encode({ width: image.width, height: image.height, data, colorSpace: 'srgb' } as ImageData, {
-      quality,
-      baseline: true,
-      progressive: false,
-    });
-    return new Uint8Array(bytes);
-  };
+const isStandalone = (marker: number) => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8);
+
+/** Counts start-of-scan markers without decoding, skipping each scan's entropy-coded data; checks the file ends in EOI. */
+export function countJpegScans(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let scans = 0;
+  let offset = 2;
+  while (offset + 1 < bytes.length) {
+    // Like libjpeg, step over stray bytes between segments to the next marker.
+    if (bytes[offset] !== 0xff) {
+      offset++;
+      continue;
+    }
+    const marker = bytes[offset + 1];
+    if (marker === 0xff) offset += 1;
+    else if (marker === 0xd9) return scans;
+    else if (isStandalone(marker)) offset += 2;
+    else {
+      if (offset + 4 > bytes.length) break;
+      offset += 2 + view.getUint16(offset + 2);
+      if (marker !== 0xda) continue;
+      scans++;
+      // Entropy-coded data runs to the next marker that is neither a stuffed 0xFF00 nor a restart marker.
+      while (offset + 1 < bytes.length && !(bytes[offset] === 0xff && bytes[offset + 1] !== 0 && (bytes[offset + 1] < 0xd0 || bytes[offset + 1] > 0xd7))) offset++;
+    }
+  }
+  throw corrupt('the file has no end-of-image marker (truncated?)');
 }
 
-/** Stored JPEG pixels (before EXIF orientation); the header has been checked against the limits. */
-export type JpegDecoder = (bytes: Uint8Array) => Promise<RgbaImage>;
-
-/**
- * mozjpeg's decoder as wasm (@jsquash/jpeg), on Node and Workers alike so both read an upload to the same pixels:
- * 7× faster than jpeg-js on a 640×480 photo and 10× on 12 MP (docs/benchmarks.md, "Your own photo back").
- */
-export function wasmJpegDecoder(module: WebAssembly.Module): JpegDecoder {
-  let ready: Promise<void> | undefined;
-  return async (bytes) => {
-    ready ??= initDecoder(module);
-    await ready;
-    const image = await decode(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    return { width: image.width, height: image.height, data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
-  };
+/** Refuses a truncated JPEG (400) and one of more than MAX_JPEG_SCANS scans (422) before any decoder sees it. */
+export function assertJpegDecodable(bytes: Uint8Array): void {
+  const scans = countJpegScans(bytes);
+  if (scans > MAX_JPEG_SCANS) {
+    throw new InputError(422, 'image_too_complex', `the JPEG has ${scans} scans; the limit is ${MAX_JPEG_SCANS}`, { scans, limit: MAX_JPEG_SCANS });
+  }
 }
 
-/** The JPEG reader and writer a runtime hands the app (see JpegEncoder for why they are injected). */
-export interface JpegCodec {
-  encode: JpegEncoder;
-  decode: JpegDecoder;
-}
-
-/** Both directions as wasm, for Workers; the modules are those wrangler compiled at upload time. */
-export function wasmJpegCodec(modules: { encoder: WebAssembly.Module; decoder: WebAssembly.Module }): JpegCodec {
-  return { encode: wasmJpegEncoder(modules.encoder), decode: wasmJpegDecoder(modules.decoder) };
-}
-
-/** decodeImage, with JPEGs read by `jpegDecoder` when the runtime has one; limits, truncation and EXIF as decodeImage has them. */
-export async function decodeImageWith(bytes: Uint8Array, limits: ImageLimits, jpegDecoder?: JpegDecoder): Promise<RgbaImage> {
-  const header = readImageHeader(bytes, limits);
-  if (header.format !== 'jpeg' || !jpegDecoder) return decodeImage(bytes, limits);
-  assertJpegComplete(bytes);
-  let image: RgbaImage;
+export function decodeJpeg(bytes: Uint8Array, limits: ImageLimits): RgbaImage {
+  assertJpegDecodable(bytes);
   try {
-    image = await jpegDecoder(bytes);
+    const image = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: limits.maxPixels / 1e6,
+      // What jpeg-js counts: 4 bytes of coefficients and 1 byte of plane per pixel and component, plus the RGBA
+      // output, 19 bytes per pixel for 4:4:4 colour; 24 leaves room for block padding. (Its per-block Int32Array
+      // objects add ~40% on the heap that it does not count: see edge/README.md, "Safety".)
+      maxMemoryUsageInMB: Math.ceil((limits.maxPixels * 24) / 2 ** 20),
+    });
+    return { width: image.width, height: image.height, data: image.data };
   } catch (error) {
-    throw new InputError(400, 'corrupt_image', `the JPEG image could not be decoded: ${(error as Error).message}`);
+    throw corrupt((error as Error).message);
   }
-  if (image.width !== header.width || image.height !== header.height) {
-    throw new InputError(400, 'corrupt_image', `the JPEG image could not be decoded: decoded ${image.width}×${image.height}, the header says ${header.width}×${header.height}`);
-  }
-  return applyOrientation(image, jpegOrientation(bytes));
 }
