@@ -11,8 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RgbaImage } from '../edge/core/image/decode.ts';
 import { Random } from '../edge/core/random.ts';
-import { sharpJpegEncoder } from '../edge/node/jpeg.ts';
-import { createNodeApp, startNodeServer } from '../edge/node/server.ts';
+import { nodeJpegCodec, sharpJpegEncoder } from '../edge/node/jpeg.ts';
+import * as ort from 'onnxruntime-node';
+import { createApp } from '../edge/app.ts';
+import { ModelRegistry } from '../edge/core/registry.ts';
+import { nodeAlignerProvider } from '../edge/node/aligner.ts';
+import { fileModelSource } from '../edge/node/file-source.ts';
+import { nodeRuntimeOptions, startNodeServer } from '../edge/node/server.ts';
 import { decodedFacePhoto } from '../edge/testing/decoded-face.ts';
 
 const modelsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'models');
@@ -62,7 +67,9 @@ async function time(send: Send, query: string, body: Uint8Array, type: string, r
   return { p50: at(0.5), p99: at(0.99), outBytes: out.length, contentType: first.headers.get('content-type') };
 }
 
-const app = createNodeApp({ modelsDir }).app;
+// In-process: the app as each pool thread of the Node server builds it, without HTTP and the thread hop.
+const registry = new ModelRegistry(fileModelSource(modelsDir), ort, { runtime: nodeRuntimeOptions() });
+const app = createApp({ registry, aligner: nodeAlignerProvider(modelsDir), jpeg: nodeJpegCodec() });
 const server = await startNodeServer({ port: 0, modelsDir });
 const inProcess: Send = (query, body, type) => Promise.resolve(app.request(`/v1/models/faces/attributes${query}`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': type } }));
 const overHttp: Send = (query, body, type) => fetch(`http://127.0.0.1:${server.port}/v1/models/faces/attributes${query}`, { method: 'POST', body: body as Uint8Array<ArrayBuffer>, headers: { 'Content-Type': type } });

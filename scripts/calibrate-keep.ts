@@ -6,6 +6,11 @@
  * (rendered by the trainer's own renderer), and the manifest's sha256/bytes of the three files.
  *
  *   npm run calibrate:keep -- [--config train/configs/faces.json] [--model models/faces] [--cache .cache/datasets]
+ *                             [--set Smiling=4,Male=4,Young=10]
+ *
+ * --set fixes named attributes' keep strengths instead of the project judge's choice (still measured by it on the
+ * validation split): the project's judge is lenient, and the strengths an independent judge needs are chosen on
+ * training-split photos with `npm run bench:photo-quality -- --split train` (docs/benchmarks.md, "Your own photo back").
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +20,7 @@ import { parseAttributes, parseManifest } from '../edge/core/manifest.ts';
 import { loadConfig } from '../train/cli/config.ts';
 import { loadTrainingData } from '../train/cli/data.ts';
 import { predictWithGraph } from '../train/judge/classifier.ts';
-import { calibrationImages, checkEdit } from '../train/judge/edits.ts';
+import { calibrationImages, checkEdit, editResult } from '../train/judge/edits.ts';
 import { OnnxCodec } from '../train/report/codec.ts';
 import { attributeEditsSection } from '../train/report/html.ts';
 import type { AttributeEditResult, Report } from '../train/report/report.ts';
@@ -23,8 +28,24 @@ import type { AttributeEditResult, Report } from '../train/report/report.ts';
 const KEEP_SECTION = 'Attribute edits with detail kept';
 const round = (v: number, digits: number) => Number(v.toFixed(digits));
 
+/** `Name=4,Other=2.5` → { Name: 4, Other: 2.5 }: positive strengths within the API's limit. */
+function parseFixedStrengths(text: string): Record<string, number> {
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [name, value] = pair.split('=');
+      const strength = Number(value);
+      if (!name || !(strength > 0 && strength <= 10)) throw new Error(`--set: "${pair}" must be NAME=STRENGTH with 0 < STRENGTH ≤ 10`);
+      return [name.trim(), strength];
+    }),
+  );
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: 'string', default: 'train/configs/faces.json' }, model: { type: 'string' }, cache: { type: 'string', default: '.cache/datasets' } } });
+  const { values } = parseArgs({
+    options: { config: { type: 'string', default: 'train/configs/faces.json' }, model: { type: 'string' }, cache: { type: 'string', default: '.cache/datasets' }, set: { type: 'string', default: '' } },
+  });
+  const fixed = parseFixedStrengths(values.set);
   const config = loadConfig(values.config);
   const modelDir = resolve(values.model ?? config.output);
   const read = (path: string) => readFileSync(join(modelDir, path));
@@ -46,7 +67,10 @@ async function main(): Promise<void> {
     const calibration = calibrationImages(train, validation.count);
     for (const attribute of Object.keys(report.attributes).filter((a) => attributesFile.attributes[a])) {
       const vector = Float32Array.from(attributesFile.attributes[attribute].vector);
-      const r = await checkEdit({ codec, judge, judgeAttributes }, calibration, validation, attribute, vector, { ...config.edits, detail: 'keep' });
+      const given = fixed[attribute];
+      const strengths = given === undefined ? config.edits.strengths : [...new Set([...config.edits.strengths, given])].sort((a, b) => a - b);
+      const judged = await checkEdit({ codec, judge, judgeAttributes }, calibration, validation, attribute, vector, { ...config.edits, strengths, detail: 'keep' });
+      const r = given === undefined ? judged : editResult({ attribute, judgedNegatives: judged.judgedNegatives, points: judged.flipRateByStrength }, given);
       results[attribute] = r;
       attributesFile.attributes[attribute].keep = { suggestedRange: [-r.strength, r.strength] };
       console.log(`${attribute}: keep strength ${r.strength} (none: ${report.attributes[attribute].strength}), flips ${(100 * r.flipRate).toFixed(1)}% of ${r.judgedNegatives}, other decisions changed ${(100 * r.otherChangeRate).toFixed(1)}%`);

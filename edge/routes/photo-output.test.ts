@@ -2,7 +2,7 @@ import { decode as decodePng } from 'fast-png';
 import { GifReader } from 'omggif';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, type RgbaImage } from '../core/image/decode.ts';
 import { encodePng } from '../core/image/encode.ts';
 import { sharpJpegEncoder } from '../node/jpeg.ts';
@@ -12,15 +12,17 @@ import { withExifOrientation } from '../testing/images.ts';
 import { OUTPUT_HEADER } from './photo-output.ts';
 
 const modelsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
-type App = ReturnType<typeof createNodeApp>['app'];
-let app: App;
+type NodeApp = ReturnType<typeof createNodeApp>;
+let app: NodeApp['app'];
+let pool: NodeApp['pool'];
 /** A 400×300 "photo": the generated face enlarged 3× on a gradient, so the aligner finds it without CelebA. */
 let photo: RgbaImage;
 
 beforeAll(() => {
-  app = createNodeApp({ modelsDir }).app;
+  ({ app, pool } = createNodeApp({ modelsDir }));
   photo = decodedFacePhoto(400, 300, 3, 180, 150);
 });
+afterAll(() => pool.close());
 
 function form(fields: Record<string, Uint8Array | string>, type = 'image/png'): FormData {
   const body = new FormData();
