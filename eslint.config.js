@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'site/dist', 'site/.astro', '.wrangler', 'models', 'coverage'] },
+  { ignores: ['node_modules', 'dist', 'site/dist', 'site/.astro', '.wrangler', 'models', 'coverage', '.cache', 'test-artifacts', 'site/test-artifacts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
