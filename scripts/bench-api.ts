@@ -24,6 +24,7 @@ import { nodeRuntimeOptions } from '../edge/node/server.ts';
 import { createFixtureModel } from '../edge/testing/fixture-model.ts';
 import { syntheticPng } from '../edge/testing/images.ts';
 import { writeFixtureModel } from '../edge/testing/write-fixture.ts';
+import { multipartBody } from '../edge/testing/multipart.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
@@ -56,15 +57,6 @@ interface Scenario {
   inProcessModelOnly: (runtime: ModelRuntime) => Promise<unknown>;
 }
 
-async function multipart(fields: Record<string, Uint8Array | string>) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value === 'string') form.set(name, value);
-    else form.set(name, new Blob([value as BlobPart], { type: 'image/png' }), `${name}.png`);
-  }
-  const response = new Response(form);
-  return { body: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type')! };
-}
 
 async function scenarios(modelId: string, runtime: ModelRuntime): Promise<Scenario[]> {
   // CelebA's aligned photos are 178×218; uploads of that size exercise the crop and area resize.
@@ -73,8 +65,8 @@ async function scenarios(modelId: string, runtime: ModelRuntime): Promise<Scenar
   const attributeNames = Object.keys(runtime.model.attributes.attributes).slice(0, 2);
   const strengths = JSON.stringify(Object.fromEntries(attributeNames.map((n, k) => [n, k === 0 ? 1 : -0.5])));
   const pixels = (png: Uint8Array) => preprocessImage(decodeImage(png), runtime.model.manifest.input);
-  const morph = await multipart({ a: photoA, b: photoB });
-  const attributes = await multipart({ image: photoA, attributes: strengths });
+  const morph = await multipartBody({ a: photoA, b: photoB });
+  const attributes = await multipartBody({ image: photoA, attributes: strengths });
   const base = `/v1/models/${modelId}`;
   // Synthetic uploads hold no face, and alignment has its own benchmark (bench:align): it is off here.
   return [

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { syntheticPng } from '../edge/testing/images.ts';
+import { multipartBody } from '../edge/testing/multipart.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const { values: flags } = parseArgs({
@@ -92,13 +93,8 @@ async function slowLoris(port: number, until: number, sendBody: boolean) {
 }
 
 async function multipart(fields: Record<string, Uint8Array | string>) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value === 'string') form.set(name, value);
-    else form.set(name, new Blob([value as BlobPart], { type: 'image/png' }), `${name}.png`);
-  }
-  const response = new Response(form);
-  return { body: Buffer.from(await response.arrayBuffer()), headers: { 'content-type': response.headers.get('content-type')! } };
+  const { body, contentType } = await multipartBody(fields);
+  return { body: Buffer.from(body), headers: { 'content-type': contentType } };
 }
 
 async function largestRequests(url: string) {
