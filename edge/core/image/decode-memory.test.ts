@@ -30,8 +30,9 @@ describe.skipIf(!existsSync('/proc/self/clear_refs'))('decodeImage peak memory (
 
   it('decodes a 4000×4000 16-bit RGBA PNG in about its 64 MB RGBA output and no 16-bit or float copy', () => {
     const png = largeBlackPng16();
-    // 64 MB of output plus inflate bursts the collector has not reclaimed yet (~40 MB, whatever the image size);
-    // fast-png's path held the 128 MB inflated stream, a 128 MB Uint16Array and the output at once.
-    expect(peakGrowthMb(() => decodeImage(png))).toBeLessThan(64 + 48);
+    // 64 MB of output plus inflate bursts the collector has not reclaimed yet (~40–50 MB, whatever the image size,
+    // and more when the suite runs in parallel); any 16-bit or float copy adds ≥ 128 MB (fast-png's path held the
+    // 128 MB inflated stream, a 128 MB Uint16Array and the output at once), so 80 MB of slack still catches one.
+    expect(peakGrowthMb(() => decodeImage(png))).toBeLessThan(64 + 80);
   });
 });
