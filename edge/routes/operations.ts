@@ -15,10 +15,8 @@ import {
   AttributesJson,
   AttributesQuery,
   DecodeJson,
-  ErrorSchema,
   ImageOutputQuery,
   LatentResponse,
-  LatentsResponse,
   ModelParams,
   MorphJson,
   MorphQuery,
@@ -29,43 +27,10 @@ import {
 import { ALIGN_HEADER, alignQuery, AlignQuery, prepareImage, type AlignerProvider, type AlignMode, type AlignReport } from './alignment.ts';
 import { readInputs, type ReadOptions } from './inputs.ts';
 import { requireModel, resolveLatents } from './model-access.ts';
+import { animationResponse, errors, IMAGE_OR_LATENT, imageBody, imageResponse, multipart } from './openapi-parts.ts';
 import { chooseMorphDetail, choosePhotoOutput, renderEdits, renderMorph, type Subject } from './photo-output.ts';
 import { renderLatents, toJsonArray } from './rendering.ts';
 import type { z } from 'zod';
-
-const binary = { type: 'string', format: 'binary' } as const;
-const errorContent = { 'application/json': { schema: ErrorSchema } };
-const errors = {
-  400: { description: 'Malformed body, JSON or image', content: errorContent },
-  404: { description: 'Unknown model', content: errorContent },
-  413: { description: 'Body over the size limit', content: errorContent },
-  415: { description: 'Unsupported content type or image format', content: errorContent },
-  422: { description: 'Invalid parameter, latent, attribute or image dimensions', content: errorContent },
-};
-const imageBody = { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary }, 'image/gif': { schema: binary } };
-const imageContent = { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary } };
-const IMAGE_OR_LATENT = 'an image file, or a JSON array latent as text';
-
-function multipart(fields: Record<string, string>) {
-  return {
-    'multipart/form-data': {
-      schema: {
-        type: 'object' as const,
-        required: Object.keys(fields),
-        properties: Object.fromEntries(Object.entries(fields).map(([name, description]) => [name, { description }])),
-      },
-    },
-  };
-}
-
-const imageResponse = { 200: { description: 'PNG or JPEG image (per `format`)', content: imageContent }, ...errors };
-const animationResponse = {
-  200: {
-    description: 'PNG or JPEG (a strip for several images), GIF animation, or the latents as JSON (per `format`)',
-    content: { ...imageContent, 'image/gif': { schema: binary }, 'application/json': { schema: LatentsResponse } },
-  },
-  ...errors,
-};
 
 type Strengths = z.infer<typeof StrengthsSchema>;
 
