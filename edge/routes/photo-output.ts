@@ -2,10 +2,10 @@ import type { Context } from 'hono';
 import { InputError } from '../core/errors.ts';
 import type { JpegEncoder } from '../core/image/jpeg-codec.ts';
 import type { Latent } from '../core/latent.ts';
-import { editedPhotos, keepCropSize, keepFaces, keepMorphFrames, type DetailMode, type FaceSource, type OutputMode } from '../core/photo/detail.ts';
+import { editedPhotos, keepCropSize, keepFaces, keepMorphFrames, sizeAtLongerSide, type DetailMode, type FaceSource, type OutputMode } from '../core/photo/detail.ts';
 import type { ModelRuntime } from '../core/runtime.ts';
 import { LIMITS } from '../schemas.ts';
-import { checkOutputPixels, imagesResponse, latentsResponse, renderLatents, type ImageFormat, type RenderOptions } from './rendering.ts';
+import { checkOutputPixels, imagesResponse, latentsResponse, modelHeader, renderLatents, type ImageFormat, type RenderOptions } from './rendering.ts';
 
 /** One input of an operation as the renderers need it: its code and, for an uploaded photo, where its face lies. */
 export interface Subject {
@@ -63,8 +63,7 @@ function outputFormat(query: PhotoQuery, choice: PhotoChoice, subject: Subject, 
  * the photo's own face plus the change (detail=keep), or the whole photo with the face edited (output=photo).
  */
 export async function renderEdits(c: Context, runtime: ModelRuntime, subject: Subject, edited: Latent[], query: PhotoQuery & Omit<RenderOptions, 'format'>, choice: PhotoChoice, jpegEncoder?: JpegEncoder) {
-  const { manifest } = runtime.model;
-  c.header('X-Model', `${manifest.id}@${manifest.version}`);
+  modelHeader(c, runtime);
   c.header(OUTPUT_HEADER, `detail=${choice.detail}; output=${choice.output}`);
   if (query.format === 'json') return latentsResponse(c, runtime, edited);
   const format = outputFormat(query, choice, subject, jpegEncoder);
@@ -91,11 +90,10 @@ export function chooseMorphDetail(detail: DetailMode | undefined, ends: readonly
 export async function renderMorph(c: Context, runtime: ModelRuntime, ends: [Subject, Subject], frames: Latent[], query: RenderOptions, detail: DetailMode, jpegEncoder?: JpegEncoder) {
   c.header(OUTPUT_HEADER, `detail=${detail}; output=face`);
   if (detail === 'none' || query.format === 'json') return renderLatents(c, runtime, frames, query, jpegEncoder);
-  const { manifest } = runtime.model;
-  c.header('X-Model', `${manifest.id}@${manifest.version}`);
+  modelHeader(c, runtime);
   const shape = runtime.imageShape;
   const side = query.size ?? KEEP_MORPH_SIZE;
-  const size = { width: Math.round((shape[2] * side) / Math.max(shape[1], shape[2])), height: Math.round((shape[1] * side) / Math.max(shape[1], shape[2])) };
+  const size = sizeAtLongerSide(shape, side);
   checkOutputPixels(frames.length, size.width, size.height, `face crops of size ${side}`);
   const [decodedA, decodedB, ...decoded] = await runtime.decode([ends[0].latent, ends[1].latent, ...frames]);
   const steps = decoded.map((d, k) => ({ t: frames.length === 1 ? 0 : k / (frames.length - 1), decoded: d }));

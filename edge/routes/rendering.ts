@@ -18,6 +18,12 @@ export interface RenderOptions {
 
 export const toJsonArray = (latent: Float32Array) => Array.from(latent);
 
+/** Every answer made from a model names it and its version. */
+export function modelHeader(c: Context, runtime: ModelRuntime): void {
+  const { manifest } = runtime.model;
+  c.header('X-Model', `${manifest.id}@${manifest.version}`);
+}
+
 /** Refuses a response whose images together pass the output-pixel limit, before any of them is made. */
 export function checkOutputPixels(count: number, width: number, height: number, what: string): void {
   const outputPixels = count * width * height;
@@ -45,8 +51,7 @@ export async function imagesResponse(c: Context, images: RgbaImage[], format: Im
 
 /** Decodes latents in one run and answers with a PNG or JPEG (a strip for several), a GIF, or the latents as JSON. */
 export async function renderLatents(c: Context, runtime: ModelRuntime, latents: Float32Array[], options: RenderOptions, jpegEncoder?: JpegEncoder) {
-  const { manifest } = runtime.model;
-  c.header('X-Model', `${manifest.id}@${manifest.version}`);
+  modelHeader(c, runtime);
   if (options.format === 'json') return latentsResponse(c, runtime, latents);
   const [channels, height, width] = runtime.imageShape;
   const scale = options.size ? options.size / Math.max(width, height) : 1;

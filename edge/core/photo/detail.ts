@@ -64,8 +64,12 @@ function pasteMask(source: FaceSource, shape: Shape): FaceMask {
 
 /** The size detail=keep face crops come back at: the face's own size in the photo, capped (MAX_FACE_CROP_SIDE). */
 export function keepCropSize(source: FaceSource, shape: Shape, longerSide?: number): Size {
+  return longerSide ? sizeAtLongerSide(shape, longerSide) : nativeCropSize(source.toModel, shape[2], shape[1]);
+}
+
+/** The model frame's proportions with its longer side `longerSide` pixels long. */
+export function sizeAtLongerSide(shape: Shape, longerSide: number): Size {
   const { width, height } = modelSize(shape);
-  if (!longerSide) return nativeCropSize(source.toModel, width, height);
   const scale = longerSide / Math.max(width, height);
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }

@@ -1,5 +1,3 @@
-import type { FaceMask } from './mask.ts';
-
 /**
  * A model-resolution image or image difference (CHW planes in 0..255 units), read back at any position of the model
  * frame with bilinear interpolation: the "smooth upsample" detail transfer lays over a photo's own pixels.
@@ -44,20 +42,4 @@ export function sampleField(field: Field, u: number, v: number, out: Float64Arra
     const bottom = data[o + width] + fx * (data[o + width + 1] - data[o + width]);
     out[c] = top + fy * (bottom - top);
   }
-}
-
-/** The mask's value at model position (u, v); 0 outside the frame. */
-export function sampleMask(mask: FaceMask, u: number, v: number): number {
-  const x = u * mask.scale - 0.5;
-  const y = v * mask.scale - 0.5;
-  if (!(x > -1 && y > -1 && x < mask.width && y < mask.height)) return 0;
-  const x0 = Math.max(0, Math.min(mask.width - 2, Math.floor(x)));
-  const y0 = Math.max(0, Math.min(mask.height - 2, Math.floor(y)));
-  const fx = Math.min(1, Math.max(0, x - x0));
-  const fy = Math.min(1, Math.max(0, y - y0));
-  const d = mask.data;
-  const p = y0 * mask.width + x0;
-  const top = d[p] + fx * (d[p + 1] - d[p]);
-  const bottom = d[p + mask.width] + fx * (d[p + mask.width + 1] - d[p + mask.width]);
-  return top + fy * (bottom - top);
 }
