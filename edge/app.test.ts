@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll } from 'vitest';
 import { createApp } from './app.ts';
 import { contractSuite, type Fetch } from './contract.ts';
-import { ModelRegistry } from './core/registry.ts';
+import { ModelRegistry } from '#core/registry.ts';
 import { createFixtureModel, memoryModelSource } from './testing/fixture-model.ts';
 
 let fetch: Fetch;

@@ -1,9 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { JpegCodec } from './core/image/jpeg-codec.ts';
-import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './core/image/sniff.ts';
-import type { ModelRegistry } from './core/registry.ts';
+import type { JpegCodec } from '#core/image/jpeg-codec.ts';
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '#core/image/sniff.ts';
+import type { ModelRegistry } from '#core/registry.ts';
 import { errorResponse, notFoundOrWrongMethod, onError, validationHook } from './middleware/errors.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerModelRoutes } from './routes/models.ts';

@@ -1,6 +1,6 @@
 import { decode as decodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { manifestSchema } from './core/manifest.ts';
+import { manifestSchema } from '#core/manifest.ts';
 import { forgedGifHeader, forgedJpegHeader, forgedPngHeader, syntheticJpeg, syntheticPng } from './testing/images.ts';
 
 export type Fetch = (request: Request) => Promise<Response>;

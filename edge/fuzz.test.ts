@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from './app.ts';
 import type { Fetch } from './contract.ts';
-import { ModelRegistry } from './core/registry.ts';
+import { ModelRegistry } from '#core/registry.ts';
 import { fuzzSuite } from './fuzz/suite.ts';
 import { startNodeServer, type RunningServer } from './node/server.ts';
 import { createFixtureModel, memoryModelSource } from './testing/fixture-model.ts';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { attributeNameSchema, manifestSchema, MODEL_ID_PATTERN, MODEL_ID_RULE } from './core/manifest.ts';
+import { attributeNameSchema, manifestSchema, MODEL_ID_PATTERN, MODEL_ID_RULE } from '#core/manifest.ts';
 
 // Schemas from core/manifest.ts are built with plain zod and may exist before @hono/zod-openapi extends zod,
 // so they are embedded as they are and never given `.openapi()` metadata here.

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeImage } from '../edge/core/image/decode.ts';
-import { encodePng } from '../edge/core/image/encode.ts';
+import { decodeImage } from '#core/image/decode.ts';
+import { encodePng } from '#core/image/encode.ts';
 import { decodedFacePhoto } from '../edge/testing/decoded-face.ts';
 import { syntheticPng } from '../edge/testing/images.ts';
 import { loadFaceAlignStep } from '../train/data/face-align.ts';

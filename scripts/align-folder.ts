@@ -8,10 +8,10 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
-import { encodePng, tensorToRgba } from '../edge/core/image/encode.ts';
-import { preprocessImage } from '../edge/core/image/preprocess.ts';
-import type { ManifestInput } from '../edge/core/manifest.ts';
+import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
+import { encodePng, tensorToRgba } from '#core/image/encode.ts';
+import { preprocessImage } from '#core/image/preprocess.ts';
+import type { ManifestInput } from '#core/manifest.ts';
 import { alignFacePhoto, loadFaceAlignStep, type FaceAlignStep } from '../train/data/face-align.ts';
 import { CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
 

@@ -18,9 +18,9 @@
 import * as ort from 'onnxruntime-node';
 import { parseArgs } from 'node:util';
 import { createApp } from '../edge/app.ts';
-import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
-import { ModelRegistry } from '../edge/core/registry.ts';
-import { nodeAligner } from '../edge/core/align/testing.ts';
+import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
+import { ModelRegistry } from '#core/registry.ts';
+import { nodeAligner } from '#core/align/testing.ts';
 import { nodeJpegCodec } from '../edge/node/jpeg.ts';
 import { nodeAlignerProvider } from '../edge/node/aligner.ts';
 import { fileModelSource } from '../edge/node/file-source.ts';

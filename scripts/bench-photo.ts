@@ -9,12 +9,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { RgbaImage } from '../edge/core/image/decode.ts';
-import { Random } from '../edge/core/random.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { Random } from '#core/random.ts';
 import { nodeJpegCodec, sharpJpegEncoder } from '../edge/node/jpeg.ts';
 import * as ort from 'onnxruntime-node';
 import { createApp } from '../edge/app.ts';
-import { ModelRegistry } from '../edge/core/registry.ts';
+import { ModelRegistry } from '#core/registry.ts';
 import { nodeAlignerProvider } from '../edge/node/aligner.ts';
 import { fileModelSource } from '../edge/node/file-source.ts';
 import { nodeRuntimeOptions, startNodeServer } from '../edge/node/server.ts';

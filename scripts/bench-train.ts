@@ -7,7 +7,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Random } from '../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { createEngine, ENGINE_NAMES } from '../train/engine/create.ts';
 import type { Device, TrainingEngine } from '../train/engine/engine.ts';
 import { summarizeProfile, type ProfileSummary } from '../train/engine/ort-profile.ts';

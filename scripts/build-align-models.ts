@@ -19,8 +19,8 @@ import {
   DETECTOR_VALUES_PER_ANCHOR,
   LANDMARKS_INPUT_SIZE,
   LANDMARKS_MEAN_RGB,
-} from '../edge/core/align/constants.ts';
-import { LANDMARK_CROP } from '../edge/core/align/crops.ts';
+} from '#core/align/constants.ts';
+import { LANDMARK_CROP } from '#core/align/crops.ts';
 import { HUMAN_MODELS_PACKAGE, humanModelsDir } from './human-models.ts';
 import { Converter } from './tfjs-onnx/convert.ts';
 import { readTfjsGraphModel } from './tfjs-onnx/weights.ts';

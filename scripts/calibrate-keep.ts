@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseAttributes, parseManifest } from '../edge/core/manifest.ts';
+import { parseAttributes, parseManifest } from '#core/manifest.ts';
 import { loadConfig } from '../train/cli/config.ts';
 import { loadTrainingData } from '../train/cli/data.ts';
 import { predictWithGraph } from '../train/judge/classifier.ts';

@@ -6,10 +6,10 @@
  * same photo.
  */
 import jpeg from 'jpeg-js';
-import { faceAnchors } from '../edge/core/align/landmarks.ts';
-import type { Point } from '../edge/core/align/geometry.ts';
-import { decodeImage, type RgbaImage } from '../edge/core/image/decode.ts';
-import { cropRegion } from '../edge/core/image/preprocess.ts';
+import { faceAnchors } from '#core/align/landmarks.ts';
+import type { Point } from '#core/align/geometry.ts';
+import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
+import { cropRegion } from '#core/image/preprocess.ts';
 import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
 
 export const PHOTO_WIDTH = 640;

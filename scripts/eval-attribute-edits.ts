@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseManifest } from '../edge/core/manifest.ts';
+import { parseManifest } from '#core/manifest.ts';
 import { loadConfig } from '../train/cli/config.ts';
 import { loadTrainingData } from '../train/cli/data.ts';
 import { predictWithGraph } from '../train/judge/classifier.ts';

@@ -5,12 +5,12 @@
  * bench-align leaves out by default — aligned as the API aligns them.
  * Usage: npx tsx scripts/fit-landmark-crop.ts [first=8001] [count=300]
  */
-import { alignmentTransform } from '../edge/core/align/aligner.ts';
-import { LANDMARK_CROP, type LandmarkCrop } from '../edge/core/align/crops.ts';
-import type { FaceBox } from '../edge/core/align/detect.ts';
-import { applySimilarity } from '../edge/core/align/geometry.ts';
-import { celebaImage, nodeAligner } from '../edge/core/align/testing.ts';
-import type { RgbaImage } from '../edge/core/image/decode.ts';
+import { alignmentTransform } from '#core/align/aligner.ts';
+import { LANDMARK_CROP, type LandmarkCrop } from '#core/align/crops.ts';
+import type { FaceBox } from '#core/align/detect.ts';
+import { applySimilarity } from '#core/align/geometry.ts';
+import { celebaImage, nodeAligner } from '#core/align/testing.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
 import { CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
 import { eyeMoves, quantile } from './realignment.ts';
 

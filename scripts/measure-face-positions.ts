@@ -4,9 +4,9 @@
  * Reads ../shared/datasets/celeba-9k in place (research-only data: nothing is copied).
  * Usage: npx tsx scripts/measure-face-positions.ts [count=200] [first=1]
  */
-import { cropRegion } from '../edge/core/image/preprocess.ts';
-import { faceAnchors } from '../edge/core/align/landmarks.ts';
-import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner } from '../edge/core/align/testing.ts';
+import { cropRegion } from '#core/image/preprocess.ts';
+import { faceAnchors } from '#core/align/landmarks.ts';
+import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner } from '#core/align/testing.ts';
 import { CELEBA_ALIGNED_CROP } from '../train/data/image-folder.ts';
 
 const count = Number(process.argv[2] ?? 200);

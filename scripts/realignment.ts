@@ -1,7 +1,7 @@
 /** Re-alignment drift of aligned CelebA faces, shared by bench-align and fit-landmark-crop. */
-import { faceAnchors } from '../edge/core/align/landmarks.ts';
-import type { RgbaImage } from '../edge/core/image/decode.ts';
-import { cropRegion } from '../edge/core/image/preprocess.ts';
+import { faceAnchors } from '#core/align/landmarks.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { cropRegion } from '#core/image/preprocess.ts';
 import { CELEBA_ALIGNED_CROP } from '../train/data/image-folder.ts';
 
 /**

@@ -101,7 +101,7 @@ async function buildWidgets(outDir: string): Promise<void> {
  */
 async function snapshotOpenApi(outFile: string): Promise<string | undefined> {
   try {
-    const [{ createApp }, { ModelRegistry }] = await Promise.all([import('../edge/app.ts'), import('../edge/core/registry.ts')]);
+    const [{ createApp }, { ModelRegistry }] = await Promise.all([import('../edge/app.ts'), import('#core/registry.ts')]);
     const noModels = { list: async () => [], reader: () => async () => new ArrayBuffer(0) };
     const inferenceUnused = {} as ConstructorParameters<typeof ModelRegistry>[1];
     const response = await createApp({ registry: new ModelRegistry(noModels, inferenceUnused) }).request('/v1/openapi.json');

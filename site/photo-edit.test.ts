@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImageHeader } from '../edge/core/image/sniff.ts';
+import { readImageHeader } from '#core/image/sniff.ts';
 import { launchChromium } from './testing/browser.ts';
 import { attributeRepaintTimes, canvasFingerprint, seriousAxeFindings } from './testing/page-checks.ts';
 import { buildTestSite, writeFaceJpeg, writeFacePng, type TestSite } from './testing/site-fixture.ts';

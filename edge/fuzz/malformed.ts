@@ -1,4 +1,4 @@
-import { Random } from '../core/random.ts';
+import { Random } from '#core/random.ts';
 import { FIXTURE_DIM } from '../testing/fixture-model.ts';
 import { forgedGifHeader, forgedJpegHeader, forgedPngHeader, syntheticJpeg, syntheticPng } from '../testing/images.ts';
 

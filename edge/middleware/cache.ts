@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { sha256Hex } from '../core/sha256.ts';
+import { sha256Hex } from '#core/sha256.ts';
 
 export const DETERMINISTIC_CACHE = 'public, max-age=86400';
 

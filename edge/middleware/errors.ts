@@ -2,8 +2,8 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { InputError } from '../core/errors.ts';
-import { ContractError, describeIssues } from '../core/manifest.ts';
+import { InputError } from '#core/errors.ts';
+import { ContractError, describeIssues } from '#core/manifest.ts';
 
 /** Error bodies stay small whatever the input: a latent of 4,096 wrong values must not echo 4,096 issues. */
 export const ERROR_BODY_LIMITS = { messageChars: 1000, detailsBytes: 2048, listedIssues: 10 } as const;

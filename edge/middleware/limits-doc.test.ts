@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
-import { ModelRegistry } from '../core/registry.ts';
+import { ModelRegistry } from '#core/registry.ts';
 import { createFixtureModel, memoryModelSource } from '../testing/fixture-model.ts';
 
 describe('OpenAPI limits', () => {

@@ -1,4 +1,4 @@
-import { MAX_JPEG_SCANS } from '../core/image/jpeg.ts';
+import { MAX_JPEG_SCANS } from '#core/image/jpeg.ts';
 import { ERROR_BODY_LIMITS } from './errors.ts';
 import { LIMITS, NODE_SERVER_LIMITS } from '../schemas.ts';
 

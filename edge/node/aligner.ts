@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { FaceAligner } from '../core/align/aligner.ts';
+import { FaceAligner } from '#core/align/aligner.ts';
 import type { AlignerProvider } from '../routes/alignment.ts';
 
 /** The face aligner from `<modelsDir>/align/`, loaded on first use; undefined when that folder is absent. */

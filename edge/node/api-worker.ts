@@ -2,7 +2,7 @@ import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import * as ort from 'onnxruntime-node';
 import { createApp, type AppOptions } from '../app.ts';
 import { nodeJpegCodec } from './jpeg.ts';
-import { ModelRegistry } from '../core/registry.ts';
+import { ModelRegistry } from '#core/registry.ts';
 import { nodeAlignerProvider } from './aligner.ts';
 import { fileModelSource } from './file-source.ts';
 

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import type { ModelSource } from '../core/registry.ts';
+import type { ModelSource } from '#core/registry.ts';
 
 /** Model folders under `root` (each with a manifest.json), read from the file system. */
 export function fileModelSource(root: string): ModelSource {

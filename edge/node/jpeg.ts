@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
-import { wasmJpegDecoder, type JpegCodec, type JpegEncoder } from '../core/image/jpeg-codec.ts';
+import { wasmJpegDecoder, type JpegCodec, type JpegEncoder } from '#core/image/jpeg-codec.ts';
 
 // Requests already run one per core; libvips' own thread pool would oversubscribe them.
 sharp.concurrency(1);

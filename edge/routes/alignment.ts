@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import type { Alignment, FaceAligner } from '../core/align/aligner.ts';
-import type { FaceBox } from '../core/align/detect.ts';
-import type { RgbaImage } from '../core/image/decode.ts';
-import { cropRegion, preprocessImage } from '../core/image/preprocess.ts';
-import type { ManifestInput } from '../core/manifest.ts';
-import { affineFromCrop, affineFromSimilarity, type Affine } from '../core/photo/affine.ts';
+import type { Alignment, FaceAligner } from '#core/align/aligner.ts';
+import type { FaceBox } from '#core/align/detect.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { cropRegion, preprocessImage } from '#core/image/preprocess.ts';
+import type { ManifestInput } from '#core/manifest.ts';
+import { affineFromCrop, affineFromSimilarity, type Affine } from '#core/photo/affine.ts';
 
 /** The face aligner, created on first use; undefined when this deployment ships no alignment models. */
 export type AlignerProvider = () => Promise<FaceAligner | undefined>;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { InputError } from '../core/errors.ts';
-import { describeIssues } from '../core/manifest.ts';
+import { InputError } from '#core/errors.ts';
+import { describeIssues } from '#core/manifest.ts';
 import { StrengthsSchema } from '../schemas.ts';
 
 /** One named input of an operation: uploaded image bytes, or a latent still to be checked against the model. */

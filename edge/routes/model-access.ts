@@ -1,11 +1,11 @@
-import { InputError } from '../core/errors.ts';
-import type { RgbaImage } from '../core/image/decode.ts';
-import { decodeImageWith, type JpegDecoder } from '../core/image/jpeg-codec.ts';
-import { preprocessImage } from '../core/image/preprocess.ts';
-import { sniffImageFormat, type ImageFormat, type ImageLimits } from '../core/image/sniff.ts';
-import { parseLatent } from '../core/latent.ts';
-import type { ModelRegistry } from '../core/registry.ts';
-import type { ModelRuntime } from '../core/runtime.ts';
+import { InputError } from '#core/errors.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { decodeImageWith, type JpegDecoder } from '#core/image/jpeg-codec.ts';
+import { preprocessImage } from '#core/image/preprocess.ts';
+import { sniffImageFormat, type ImageFormat, type ImageLimits } from '#core/image/sniff.ts';
+import { parseLatent } from '#core/latent.ts';
+import type { ModelRegistry } from '#core/registry.ts';
+import type { ModelRuntime } from '#core/runtime.ts';
 import { ModelUnavailableError } from '../middleware/errors.ts';
 import type { OperationInput } from './inputs.ts';
 

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { ModelRegistry } from '../core/registry.ts';
+import type { ModelRegistry } from '#core/registry.ts';
 import { deterministicResponse } from '../middleware/cache.ts';
 import { ErrorSchema, HealthResponse, ModelDetail, ModelParams, ModelSummary } from '../schemas.ts';
 import { z } from '@hono/zod-openapi';

@@ -1,13 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { InputError } from '../core/errors.ts';
-import type { RgbaImage } from '../core/image/decode.ts';
-import type { JpegCodec } from '../core/image/jpeg-codec.ts';
-import type { ImageFormat, ImageLimits } from '../core/image/sniff.ts';
-import { analogy, applyAttributes, interpolate, sampleLatents, type Latent } from '../core/latent.ts';
-import { faceSource, type FaceSource } from '../core/photo/detail.ts';
-import type { ModelRegistry } from '../core/registry.ts';
-import type { ModelRuntime } from '../core/runtime.ts';
+import { InputError } from '#core/errors.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import type { JpegCodec } from '#core/image/jpeg-codec.ts';
+import type { ImageFormat, ImageLimits } from '#core/image/sniff.ts';
+import { analogy, applyAttributes, interpolate, sampleLatents, type Latent } from '#core/latent.ts';
+import { faceSource, type FaceSource } from '#core/photo/detail.ts';
+import type { ModelRegistry } from '#core/registry.ts';
+import type { ModelRuntime } from '#core/runtime.ts';
 import { deterministicResponse } from '../middleware/cache.ts';
 import {
   AnalogyJson,

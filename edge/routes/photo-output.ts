@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
-import { InputError } from '../core/errors.ts';
-import type { JpegEncoder } from '../core/image/jpeg-codec.ts';
-import type { Latent } from '../core/latent.ts';
-import { editedPhotos, keepCropSize, keepFaces, keepMorphFrames, sizeAtLongerSide, type DetailMode, type FaceSource, type OutputMode } from '../core/photo/detail.ts';
-import type { ModelRuntime } from '../core/runtime.ts';
+import { InputError } from '#core/errors.ts';
+import type { JpegEncoder } from '#core/image/jpeg-codec.ts';
+import type { Latent } from '#core/latent.ts';
+import { editedPhotos, keepCropSize, keepFaces, keepMorphFrames, sizeAtLongerSide, type DetailMode, type FaceSource, type OutputMode } from '#core/photo/detail.ts';
+import type { ModelRuntime } from '#core/runtime.ts';
 import { LIMITS } from '../schemas.ts';
 import { checkOutputPixels, imagesResponse, latentsResponse, modelHeader, renderLatents, type ImageFormat, type RenderOptions } from './rendering.ts';
 

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
-import type { RgbaImage } from '../core/image/decode.ts';
-import { encodeGif, encodePng, horizontalStrip, scaleImage, tensorToRgba, type UpscaleKernel } from '../core/image/encode.ts';
-import { JPEG_QUALITY, type JpegEncoder } from '../core/image/jpeg-codec.ts';
-import { InputError } from '../core/errors.ts';
-import type { ModelRuntime } from '../core/runtime.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { encodeGif, encodePng, horizontalStrip, scaleImage, tensorToRgba, type UpscaleKernel } from '#core/image/encode.ts';
+import { JPEG_QUALITY, type JpegEncoder } from '#core/image/jpeg-codec.ts';
+import { InputError } from '#core/errors.ts';
+import type { ModelRuntime } from '#core/runtime.ts';
 import { deterministicResponse } from '../middleware/cache.ts';
 import { LIMITS } from '../schemas.ts';
 

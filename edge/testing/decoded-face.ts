@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { warpToRgba } from '../core/align/warp.ts';
-import { decodeImage, type RgbaImage } from '../core/image/decode.ts';
+import { warpToRgba } from '#core/align/warp.ts';
+import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
 
 /**
  * A face no one owns, for tests that need a detectable face without CelebA (whose terms forbid copying its images):

@@ -1,8 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../core/model-loader.ts';
-import { ModelRuntime } from '../core/runtime.ts';
-import { Random } from '../core/random.ts';
+import { loadModel } from '#core/model-loader.ts';
+import { ModelRuntime } from '#core/runtime.ts';
+import { Random } from '#core/random.ts';
 import { createFixtureModel, memoryModelSource, FIXTURE_DIM } from './fixture-model.ts';
 import { syntheticImage } from './synthetic-images.ts';
 

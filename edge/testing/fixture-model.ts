@@ -1,9 +1,9 @@
 import { fitPca, pcaEncode } from '../../train/pca/fit.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from '../../train/pca/export.ts';
-import { parseAttributes, parseManifest, type AttributesFile, type Manifest } from '../core/manifest.ts';
-import type { ModelSource } from '../core/registry.ts';
-import { Random } from '../core/random.ts';
-import { sha256Hex } from '../core/sha256.ts';
+import { parseAttributes, parseManifest, type AttributesFile, type Manifest } from '#core/manifest.ts';
+import type { ModelSource } from '#core/registry.ts';
+import { Random } from '#core/random.ts';
+import { sha256Hex } from '#core/sha256.ts';
 import { syntheticImage } from './synthetic-images.ts';
 
 export const FIXTURE_ID = 'fixture';

@@ -1,6 +1,6 @@
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
-import { Random } from '../core/random.ts';
+import { Random } from '#core/random.ts';
 import { chwToRgba, syntheticImage } from './synthetic-images.ts';
 
 /** A synthetic shape picture of any size as RGBA, drawn square then stretched so crops have work to do. */

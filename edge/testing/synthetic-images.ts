@@ -1,4 +1,4 @@
-import { Random } from '../core/random.ts';
+import { Random } from '#core/random.ts';
 
 export interface SyntheticImage {
   /** CHW floats in [0,1]. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseManifest, type Manifest } from '../core/manifest.ts';
+import { parseManifest, type Manifest } from '#core/manifest.ts';
 
 /**
  * Workers static assets get their headers from a `_headers` file. Every asset carries the CORS header the Node server

@@ -1,5 +1,5 @@
-import { FaceAligner } from '../core/align/aligner.ts';
-import type { InferenceBackend } from '../core/runtime.ts';
+import { FaceAligner } from '#core/align/aligner.ts';
+import type { InferenceBackend } from '#core/runtime.ts';
 import type { AlignerProvider } from '../routes/alignment.ts';
 import { assetFetcher, type AssetsBinding } from './asset-models.ts';
 

@@ -1,5 +1,5 @@
-import { fetchModelSource } from '../core/fetch-source.ts';
-import type { ModelSource } from '../core/registry.ts';
+import { fetchModelSource } from '#core/fetch-source.ts';
+import type { ModelSource } from '#core/registry.ts';
 
 /** The slice of Workers' static-assets binding (`env.ASSETS`) the API uses. */
 export interface AssetsBinding {

@@ -1,11 +1,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ExecutionContext } from 'hono';
 import { createApp } from '../app.ts';
-import { wasmJpegCodec } from '../core/image/jpeg-codec.ts';
+import { wasmJpegCodec } from '#core/image/jpeg-codec.ts';
 // A relative path: wrangler's CompiledWasm collector does not resolve a package's `exports` for wasm imports.
 import mozjpegDecoder from '../../node_modules/@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
 import mozjpegEncoder from '../../node_modules/@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
-import { ModelRegistry } from '../core/registry.ts';
+import { ModelRegistry } from '#core/registry.ts';
 import { assetAlignerProvider } from './asset-aligner.ts';
 import { assetModelSource, type AssetsBinding } from './asset-models.ts';
 import { workersOrt } from './ort-web.ts';

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 // A relative path: wrangler's CompiledWasm collector does not resolve a package's `exports` for wasm imports.
 import ortWasm from '../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm';
-import type { InferenceBackend } from '../core/runtime.ts';
+import type { InferenceBackend } from '#core/runtime.ts';
 
 /**
  * Workers refuse to compile WebAssembly from bytes at run time: `WebAssembly.instantiate` only accepts a module that

@@ -4,10 +4,10 @@
  * judge crop and the 64×64 model frame, and runs the judges. The aligner only locates the face; every verdict
  * comes from the independent networks.
  */
-import type { AlignTarget, FaceAligner } from '../../edge/core/align/aligner.ts';
-import type { Similarity } from '../../edge/core/align/geometry.ts';
-import { InputError } from '../../edge/core/errors.ts';
-import type { RgbaImage } from '../../edge/core/image/decode.ts';
+import type { AlignTarget, FaceAligner } from '#core/align/aligner.ts';
+import type { Similarity } from '#core/align/geometry.ts';
+import { InputError } from '#core/errors.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
 import { cutJudgeCrop, frameToModel, judgeSquare, type JudgeCrop } from './face-crop.ts';
 import { FaceJudges, type Embedding, type FaceVerdict, type Recogniser } from './judges.ts';
 import { laplacianVariance } from './metrics.ts';

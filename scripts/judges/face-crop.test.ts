@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Similarity } from '../../edge/core/align/geometry.ts';
+import type { Similarity } from '#core/align/geometry.ts';
 import { CELEBA_ALIGNED_FACE } from '../../train/data/image-folder.ts';
 import { cutJudgeCrop, frameToModel, judgeSquare } from './face-crop.ts';
 

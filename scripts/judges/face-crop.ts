@@ -4,10 +4,10 @@
  * face output and an edited photo are all judged over the same part of the face. It is roughly the crop
  * @vladmandic/human hands these networks: the detector's face box enlarged 1.2× and squared, i.e. brows to chin.
  */
-import type { AlignTarget } from '../../edge/core/align/aligner.ts';
-import { invertSimilarity, type Similarity } from '../../edge/core/align/geometry.ts';
-import { warpToPlanes } from '../../edge/core/align/warp.ts';
-import type { RgbaImage } from '../../edge/core/image/decode.ts';
+import type { AlignTarget } from '#core/align/aligner.ts';
+import { invertSimilarity, type Similarity } from '#core/align/geometry.ts';
+import { warpToPlanes } from '#core/align/warp.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
 
 /** A square in fractions of the model-space width (centre x, y and side), the frame being square. */
 export interface JudgeSquare {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { background, composePhoto, randomPlacement } from './held-out-photos.ts';
 
 /** A synthetic 89×109 "face": solid red, so where it lands in the photo is easy to check. */

@@ -12,10 +12,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { invertSimilarity, type Similarity } from '../../edge/core/align/geometry.ts';
-import { warpToPlanes } from '../../edge/core/align/warp.ts';
-import { decodeImage, type RgbaImage } from '../../edge/core/image/decode.ts';
-import { Random } from '../../edge/core/random.ts';
+import { invertSimilarity, type Similarity } from '#core/align/geometry.ts';
+import { warpToPlanes } from '#core/align/warp.ts';
+import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
+import { Random } from '#core/random.ts';
 import { celebaSplit, type CelebaFace } from './celeba-split.ts';
 
 export interface PhotoOptions {

@@ -11,8 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decodeImage } from '../../edge/core/image/decode.ts';
-import { cropRegion } from '../../edge/core/image/preprocess.ts';
+import { decodeImage } from '#core/image/decode.ts';
+import { cropRegion } from '#core/image/preprocess.ts';
 import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE } from '../../train/data/image-folder.ts';
 import { celebaSplit, type CelebaFace } from './celeba-split.ts';
 import { cutJudgeCrop, judgeSquare, type JudgeCrop, type JudgeSquare } from './face-crop.ts';

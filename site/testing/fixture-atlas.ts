@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sha256Hex } from '../../edge/core/sha256.ts';
-import { Random } from '../../edge/core/random.ts';
-import type { ModelRuntime } from '../../edge/core/runtime.ts';
+import { sha256Hex } from '#core/sha256.ts';
+import { Random } from '#core/random.ts';
+import type { ModelRuntime } from '#core/runtime.ts';
 import { syntheticImage } from '../../edge/testing/synthetic-images.ts';
 import { buildAtlas } from '../../train/latent/map.ts';
 

@@ -1,10 +1,10 @@
 import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodePng } from '../../edge/core/image/encode.ts';
-import { parseManifest } from '../../edge/core/manifest.ts';
+import { encodePng } from '#core/image/encode.ts';
+import { parseManifest } from '#core/manifest.ts';
 import { decodedFacePhoto } from '../../edge/testing/decoded-face.ts';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { createFixtureModel, type FixtureModel } from '../../edge/testing/fixture-model.ts';
 import { chwToRgba, syntheticImage } from '../../edge/testing/synthetic-images.ts';
 import { writeFixtureModel } from '../../edge/testing/write-fixture.ts';
@@ -12,7 +12,7 @@ import { buildSite } from '../build.ts';
 import { addFixtureAtlas } from './fixture-atlas.ts';
 import * as ortNode from 'onnxruntime-node';
 import sharp from 'sharp';
-import { ModelRuntime } from '../../edge/core/runtime.ts';
+import { ModelRuntime } from '#core/runtime.ts';
 
 export interface TestSite {
   root: string;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseManifest } from '../../edge/core/manifest.ts';
+import { parseManifest } from '#core/manifest.ts';
 import { writeModelDir, type ManifestDraft, type ModelFiles } from './write-model.ts';
 
 const roots: string[] = [];

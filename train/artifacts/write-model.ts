@@ -10,7 +10,7 @@ import {
   type AttributesFile,
   type FileEntry,
   type Manifest,
-} from '../../edge/core/manifest.ts';
+} from '#core/manifest.ts';
 
 /** Everything in manifest.json except `files`, which the writer fills from the bytes it writes. */
 export type ManifestDraft = Omit<Manifest, 'files'>;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAttributes, parseManifest } from '../../edge/core/manifest.ts';
+import { parseAttributes, parseManifest } from '#core/manifest.ts';
 import { loadCheckpoint } from '../engine/checkpoint.ts';
 import { parseArgs } from './args.ts';
 import { runTraining, type RunIo } from './run.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { modelSchema } from '../model/spec.ts';
 import { optimizerSchema } from '../optim/config.ts';
-import { modelCardSchema, modelIdSchema } from '../../edge/core/manifest.ts';
+import { modelCardSchema, modelIdSchema } from '#core/manifest.ts';
 import { ATTRIBUTE_METHODS, DEFAULT_ATTRIBUTE_OPTIONS } from '../latent/attribute-vectors.ts';
 
 const positiveInt = z.number().int().positive();

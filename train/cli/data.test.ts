@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodePng } from '../../edge/core/image/encode.ts';
+import { encodePng } from '#core/image/encode.ts';
 import { decodedFacePhoto } from '../../edge/testing/decoded-face.ts';
 import { syntheticPng } from '../../edge/testing/images.ts';
 import { CELEBA_ALIGNED_FACE } from '../data/image-folder.ts';

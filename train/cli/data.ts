@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ManifestInput } from '../../edge/core/manifest.ts';
+import type { ManifestInput } from '#core/manifest.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { loadFaceAlignStep } from '../data/face-align.ts';
 import { CELEBA_ALIGNED_CROP, CELEBA_ALIGNED_FACE, loadImageFolder } from '../data/image-folder.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import type { AttributesFile, Manifest } from '../../edge/core/manifest.ts';
+import type { AttributesFile, Manifest } from '#core/manifest.ts';
 import { writeModelDir, type ManifestDraft } from '../artifacts/write-model.ts';
 import { imageSize, type Dataset } from '../data/dataset.ts';
 import { deviceProblem } from '../engine/ort-session.ts';

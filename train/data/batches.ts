@@ -1,4 +1,4 @@
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { imageSize, type Dataset } from './dataset.ts';
 import { shuffleInPlace } from './split.ts';
 

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { FaceAligner, type AlignerOptions } from '../../edge/core/align/aligner.ts';
-import { ALIGN_VERSION } from '../../edge/core/align/constants.ts';
-import { InputError } from '../../edge/core/errors.ts';
-import type { RgbaImage } from '../../edge/core/image/decode.ts';
-import type { ManifestInput } from '../../edge/core/manifest.ts';
+import { FaceAligner, type AlignerOptions } from '#core/align/aligner.ts';
+import { ALIGN_VERSION } from '#core/align/constants.ts';
+import { InputError } from '#core/errors.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import type { ManifestInput } from '#core/manifest.ts';
 
 export const ALIGN_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'align');
 

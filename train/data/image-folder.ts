@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { decodeImage } from '../../edge/core/image/decode.ts';
-import { preprocessImage } from '../../edge/core/image/preprocess.ts';
-import type { CropRule, ManifestInput } from '../../edge/core/manifest.ts';
+import { decodeImage } from '#core/image/decode.ts';
+import { preprocessImage } from '#core/image/preprocess.ts';
+import type { CropRule, ManifestInput } from '#core/manifest.ts';
 import { parseAttributeTable, type AttributeTable } from './attribute-table.ts';
 import { cacheKey, readCachedDataset, writeCachedDataset } from './cache.ts';
 import { assertDataset, type Dataset } from './dataset.ts';

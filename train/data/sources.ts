@@ -1,4 +1,4 @@
-import type { Manifest, ManifestInput } from '../../edge/core/manifest.ts';
+import type { Manifest, ManifestInput } from '#core/manifest.ts';
 import { CELEBA_ALIGNED_CROP } from './image-folder.ts';
 
 /** Model-card data entries for the two datasets the project trains on. */

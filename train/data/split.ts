@@ -1,4 +1,4 @@
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { subsetDataset, type Dataset } from './dataset.ts';
 
 /** Fisher-Yates with the seeded generator, so every permutation is reproducible from a seed or a saved state. */

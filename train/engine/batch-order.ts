@@ -1,4 +1,4 @@
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 
 export interface BatchOrderState {
   size: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { strideTwoConvAutoencoder } from '../model/presets.ts';
 import { BatchOrder } from './batch-order.ts';
 import { createOrtEngine } from './ort.ts';

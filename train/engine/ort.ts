@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { buildForwardGraph } from '../graphs/inference.ts';
 import { fillRandom } from './random-inputs.ts';
 import { buildTrainingGraph, type TrainingGraph } from '../graphs/training.ts';

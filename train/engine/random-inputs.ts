@@ -1,4 +1,4 @@
-import type { Random } from '../../edge/core/random.ts';
+import type { Random } from '#core/random.ts';
 import type { RandomInput } from '../layers/types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { buildTrainingGraph } from '../graphs/training.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import type { TrainingEngine } from './engine.ts';

@@ -1,5 +1,5 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { buildDecoderGraph, buildEncoderGraph } from '../graphs/inference.ts';
 import type { RandomInput } from '../layers/types.ts';
 import { initParams } from '../model/shapes.ts';

@@ -1,4 +1,4 @@
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { shuffleInPlace } from '../data/split.ts';
 import type { Device } from '../engine/engine.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { preset } from '../model/presets.ts';
 import { initParams, inferShapes } from '../model/shapes.ts';
 import { checkModel } from '../onnx/check.ts';

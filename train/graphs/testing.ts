@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { parseModel, type ModelSpec } from '../model/spec.ts';
 import type { TrainingGraph } from './training.ts';
 

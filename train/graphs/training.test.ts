@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { initParams } from '../model/shapes.ts';
 import { buildTrainingGraph, type TrainingGraph } from './training.ts';
 import { TINY_MODELS, drawRandomInputs, trainingFeeds, uniformImages } from './testing.ts';

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { buildClassifierInferenceGraph, buildClassifierTrainingGraph, type ClassifierSpec } from './classifier-graph.ts';
 import { predict, trainClassifier } from './classifier.ts';
 

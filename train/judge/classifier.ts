@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { shuffleInPlace } from '../data/split.ts';
 import type { Device } from '../engine/engine.ts';
 import { createSession } from '../engine/ort-session.ts';

@@ -1,4 +1,4 @@
-import type { AttributesFile, Manifest } from '../../edge/core/manifest.ts';
+import type { AttributesFile, Manifest } from '#core/manifest.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { attributeVectors, type AttributeVector } from './attribute-vectors.ts';
 import { buildAtlas, type AtlasIndex, type AtlasOptions } from './map.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { attributeMethodSchema } from '../../edge/core/manifest.ts';
+import { attributeMethodSchema } from '#core/manifest.ts';
 import { partialEffects } from './partial-effects.ts';
 import { checkCodes } from './statistics.ts';
 

@@ -1,6 +1,6 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { encodePng, tensorToRgba } from '../../edge/core/image/encode.ts';
-import { resamplePlanes } from '../../edge/core/image/resample.ts';
+import { encodePng, tensorToRgba } from '#core/image/encode.ts';
+import { resamplePlanes } from '#core/image/resample.ts';
 import { imageSize, type ImageShape } from '../data/dataset.ts';
 import { codeStatistics } from './statistics.ts';
 

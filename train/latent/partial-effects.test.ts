@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { attributeVectors } from './attribute-vectors.ts';
 import { partialEffects } from './partial-effects.ts';
 

@@ -1,4 +1,4 @@
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import type { LayerSpec, ModelSpec } from './spec.ts';
 
 export type Section = 'encoder' | 'decoder';

@@ -1,4 +1,4 @@
-import type { Manifest, ManifestInput } from '../../edge/core/manifest.ts';
+import type { Manifest, ManifestInput } from '#core/manifest.ts';
 import { writeModelDir } from '../artifacts/write-model.ts';
 import type { DatasetSplit } from '../data/split.ts';
 import { latentArtifacts } from '../latent/artifacts.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import type { ImageShape } from '../data/dataset.ts';
 import { cachedFitPca } from './cache.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from './export.ts';
 import { fitPca, orthonormalize, pcaDecode, pcaEncode } from './fit.ts';
 import { reconstructionMetrics, runAutoencoderOnnx } from './metrics.ts';

@@ -1,5 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { Random } from '../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { imageSize, type ImageShape } from '../data/dataset.ts';
 import { MatrixProducts } from './gemm.ts';
 

@@ -1,4 +1,4 @@
-import { interpolate, sampleLatents, type LatentStatistics } from '../../edge/core/latent.ts';
+import { interpolate, sampleLatents, type LatentStatistics } from '#core/latent.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { fitMapProjection, projectCodes } from '../latent/map.ts';
 import type { OnnxCodec } from './codec.ts';

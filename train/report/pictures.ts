@@ -1,6 +1,6 @@
-import { encodePng, tensorToRgba } from '../../edge/core/image/encode.ts';
+import { encodePng, tensorToRgba } from '#core/image/encode.ts';
 import jpeg from 'jpeg-js';
-import type { RgbaImage } from '../../edge/core/image/decode.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
 
 /** Per-sample image geometry, CHW. */
 export interface ImageShape {

@@ -1,4 +1,4 @@
-import type { Point } from '../../../edge/core/align/geometry.ts';
+import type { Point } from '#core/align/geometry.ts';
 import { centreBoxOn, gripAt, moveBox, resizeBox, type BoxGrip, type Rect, type Size } from './box-geometry.ts';
 
 /** The pointer's reach around the corner handle, in CSS pixels: comfortable for a fingertip. */

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { FaceAligner } from '../../../edge/core/align/aligner.ts';
-import { fileEntrySchema, type FileEntry } from '../../../edge/core/manifest.ts';
-import type { InferenceBackend } from '../../../edge/core/runtime.ts';
+import { FaceAligner } from '#core/align/aligner.ts';
+import { fileEntrySchema, type FileEntry } from '#core/manifest.ts';
+import type { InferenceBackend } from '#core/runtime.ts';
 import { fetchCachedFile } from './model-files.ts';
 
-export { alignWithinBox } from '../../../edge/core/align/align-box.ts';
+export { alignWithinBox } from '#core/align/align-box.ts';
 
 /** The part of models/align/align.json the browser needs: which files to fetch and how to check them. */
 const alignFilesSchema = z.object({

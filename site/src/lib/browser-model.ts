@@ -1,8 +1,8 @@
-import type { RgbaImage } from '../../../edge/core/image/decode.ts';
-import { tensorToRgba } from '../../../edge/core/image/encode.ts';
-import { preprocessImage } from '../../../edge/core/image/preprocess.ts';
-import type { CropRule, Manifest, AttributesFile } from '../../../edge/core/manifest.ts';
-import { ModelRuntime, type InferenceBackend } from '../../../edge/core/runtime.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { tensorToRgba } from '#core/image/encode.ts';
+import { preprocessImage } from '#core/image/preprocess.ts';
+import type { CropRule, Manifest, AttributesFile } from '#core/manifest.ts';
+import { ModelRuntime, type InferenceBackend } from '#core/runtime.ts';
 import { fetchModel, type LoadProgress } from './model-files.ts';
 import { loadOrt, type ExecutionProvider } from './ort-loader.ts';
 

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAttributes, parseManifest, type AttributesFile, type Manifest } from '../../../edge/core/manifest.ts';
+import { parseAttributes, parseManifest, type AttributesFile, type Manifest } from '#core/manifest.ts';
 
 /** What a page needs to know about a shipped model at build time (never the weights). */
 export interface BuildModel {

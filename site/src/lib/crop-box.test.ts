@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropSchema } from '../../../edge/core/manifest.ts';
+import { cropSchema } from '#core/manifest.ts';
 import { cropToBox } from './box-geometry.ts';
 import { rectToCropRule } from './crop-box.ts';
 

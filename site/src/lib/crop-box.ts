@@ -1,4 +1,4 @@
-import type { CropRule } from '../../../edge/core/manifest.ts';
+import type { CropRule } from '#core/manifest.ts';
 import type { Rect } from './box-geometry.ts';
 
 /** A square crop box as the sliders describe it: side as a fraction of the shorter edge, centre as fractions. */

@@ -1,6 +1,6 @@
-import type { RgbaImage } from '../../../edge/core/image/decode.ts';
-import { readImageHeader, type ImageFormat } from '../../../edge/core/image/sniff.ts';
-import { InputError } from '../../../edge/core/errors.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { readImageHeader, type ImageFormat } from '#core/image/sniff.ts';
+import { InputError } from '#core/errors.ts';
 
 /** The same upload limit as the API, so what works here also works as an HTTP call. */
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;

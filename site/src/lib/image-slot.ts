@@ -1,8 +1,8 @@
-import type { FaceAligner } from '../../../edge/core/align/aligner.ts';
-import type { FaceBox } from '../../../edge/core/align/detect.ts';
-import type { Point } from '../../../edge/core/align/geometry.ts';
-import type { RgbaImage } from '../../../edge/core/image/decode.ts';
-import { sampleLatents } from '../../../edge/core/latent.ts';
+import type { FaceAligner } from '#core/align/aligner.ts';
+import type { FaceBox } from '#core/align/detect.ts';
+import type { Point } from '#core/align/geometry.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { sampleLatents } from '#core/latent.ts';
 import { drawBoxPreview, wireBoxDragging } from './box-editor.ts';
 import { boxFromSlider, boxToCrop, cropToBox, type CropSlider, type Rect } from './box-geometry.ts';
 import { paint, type BrowserModel } from './browser-model.ts';

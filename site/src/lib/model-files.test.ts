@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../edge/core/sha256.ts';
+import { sha256Hex } from '#core/sha256.ts';
 import { fetchCachedFile, fetchModel } from './model-files.ts';
 
 /** Cache Storage exists in browsers only; this keeps responses in a Map with the same match/put/delete contract. */

@@ -1,6 +1,6 @@
-import { ContractError, parseManifest, type FileEntry, type Manifest } from '../../../edge/core/manifest.ts';
-import { loadModel, type LoadedModel, type ReadFile } from '../../../edge/core/model-loader.ts';
-import { sha256Hex } from '../../../edge/core/sha256.ts';
+import { ContractError, parseManifest, type FileEntry, type Manifest } from '#core/manifest.ts';
+import { loadModel, type LoadedModel, type ReadFile } from '#core/model-loader.ts';
+import { sha256Hex } from '#core/sha256.ts';
 
 export interface LoadProgress {
   loaded: number;

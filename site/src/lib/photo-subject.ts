@@ -1,8 +1,8 @@
-import type { Alignment } from '../../../edge/core/align/aligner.ts';
-import type { RgbaImage } from '../../../edge/core/image/decode.ts';
-import type { ManifestInput } from '../../../edge/core/manifest.ts';
-import { affineFromSimilarity } from '../../../edge/core/photo/affine.ts';
-import { editedPhotos, faceSource, keepMorphFrames, type FaceSource } from '../../../edge/core/photo/detail.ts';
+import type { Alignment } from '#core/align/aligner.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import type { ManifestInput } from '#core/manifest.ts';
+import { affineFromSimilarity } from '#core/photo/affine.ts';
+import { editedPhotos, faceSource, keepMorphFrames, type FaceSource } from '#core/photo/detail.ts';
 import type { BrowserModel } from './browser-model.ts';
 import type { PickedImage } from './image-input.ts';
 

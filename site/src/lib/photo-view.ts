@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../../../edge/core/image/decode.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
 import { downloadBlob, paint } from './browser-model.ts';
 import type { UploadedPhoto } from './photo-subject.ts';
 

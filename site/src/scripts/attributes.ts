@@ -1,4 +1,4 @@
-import { analogy, applyAttributes } from '../../../edge/core/latent.ts';
+import { analogy, applyAttributes } from '#core/latent.ts';
 import { attributesApiCall } from '../lib/api-calls.ts';
 import type { BrowserModel } from '../lib/browser-model.ts';
 import { coalesced } from '../lib/coalesce.ts';

@@ -1,4 +1,4 @@
-import { sampleLatents } from '../../../edge/core/latent.ts';
+import { sampleLatents } from '#core/latent.ts';
 import { sampleApiCall } from '../lib/api-calls.ts';
 import { paint, type BrowserModel } from '../lib/browser-model.ts';
 import { coalesced } from '../lib/coalesce.ts';

@@ -1,6 +1,6 @@
-import type { RgbaImage } from '../../../edge/core/image/decode.ts';
-import { encodeGif, encodePng, horizontalStrip } from '../../../edge/core/image/encode.ts';
-import { interpolate, lerp, slerp, type InterpolationPath } from '../../../edge/core/latent.ts';
+import type { RgbaImage } from '#core/image/decode.ts';
+import { encodeGif, encodePng, horizontalStrip } from '#core/image/encode.ts';
+import { interpolate, lerp, slerp, type InterpolationPath } from '#core/latent.ts';
 import { downloadBytes, paint, type BrowserModel } from '../lib/browser-model.ts';
 import { coalesced } from '../lib/coalesce.ts';
 import { ImageSlot } from '../lib/image-slot.ts';

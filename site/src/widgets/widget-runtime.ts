@@ -1,4 +1,4 @@
-import { applyAttributes, lerp, sampleLatents, slerp } from '../../../edge/core/latent.ts';
+import { applyAttributes, lerp, sampleLatents, slerp } from '#core/latent.ts';
 import { openModel, paint, type BrowserModel } from '../lib/browser-model.ts';
 import { coalesced } from '../lib/coalesce.ts';
 import { describeError } from '../lib/describe-error.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../../edge/core/random.ts';
+import { Random } from '#core/random.ts';
 import { buildTrainingGraph } from '../../graphs/training.ts';
 import { paramShapes } from '../../model/shapes.ts';
 import { loadTfjs, type Tfjs } from './backend.ts';
