@@ -1,4 +1,5 @@
 import { loadModel, type LoadOptions, type ReadFile } from './model-loader.ts';
+import { oncePerKey, once } from './once.ts';
 import { ModelRuntime, type InferenceBackend, type RuntimeOptions } from './runtime.ts';
 
 /** Where a runtime keeps its model folders: the file system on Node, static assets on Workers, fetch in a browser. */
@@ -15,8 +16,8 @@ export interface RegistryOptions extends LoadOptions {
 
 /** Model ids -> loaded, validated models with their sessions; each model is loaded once and shared. */
 export class ModelRegistry {
-  private readonly loaded = new Map<string, Promise<ModelRuntime>>();
-  private listing?: Promise<string[]>;
+  private readonly listing = once(() => this.source.list().then((ids) => [...ids].sort()));
+  private readonly loaded = oncePerKey<string, ModelRuntime>();
 
   constructor(
     private readonly source: ModelSource,
@@ -25,9 +26,7 @@ export class ModelRegistry {
   ) {}
 
   list(): Promise<string[]> {
-    this.listing ??= this.source.list().then((ids) => [...ids].sort());
-    this.listing.catch(() => (this.listing = undefined));
-    return this.listing;
+    return this.listing();
   }
 
   async has(id: string): Promise<boolean> {
@@ -37,15 +36,10 @@ export class ModelRegistry {
   /** The model's runtime, or undefined when no model has this id. A failed load is retried on the next call. */
   async get(id: string): Promise<ModelRuntime | undefined> {
     if (!(await this.has(id))) return undefined;
-    let runtime = this.loaded.get(id);
-    if (!runtime) {
-      runtime = loadModel(this.source.reader(id), this.options).then((model) => {
-        if (model.manifest.id !== id) throw new Error(`model folder "${id}" holds a manifest with id "${model.manifest.id}"`);
-        return new ModelRuntime(model, this.backend, this.options.runtime);
-      });
-      this.loaded.set(id, runtime);
-      runtime.catch(() => this.loaded.delete(id));
-    }
-    return runtime;
+    return this.loaded(id, async () => {
+      const model = await loadModel(this.source.reader(id), this.options);
+      if (model.manifest.id !== id) throw new Error(`model folder "${id}" holds a manifest with id "${model.manifest.id}"`);
+      return new ModelRuntime(model, this.backend, this.options.runtime);
+    });
   }
 }

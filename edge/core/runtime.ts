@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { LoadedModel } from './model-loader.ts';
+import { once } from './once.ts';
 
 /**
  * The slice of onnxruntime's API the core needs. onnxruntime-node and onnxruntime-web both satisfy it,
@@ -43,8 +44,10 @@ class RunLimiter {
 export class ModelRuntime {
   readonly dim: number;
   readonly imageShape: readonly [number, number, number];
-  private encoder?: Promise<InferenceSession>;
-  private decoder?: Promise<InferenceSession>;
+  private readonly sessions = {
+    encoder: once(() => this.backend.InferenceSession.create(this.model.encoder, this.options.sessionOptions)),
+    decoder: once(() => this.backend.InferenceSession.create(this.model.decoder, this.options.sessionOptions)),
+  };
   private readonly limiter: RunLimiter;
   private readonly maxBatch: number;
 
@@ -61,12 +64,7 @@ export class ModelRuntime {
   }
 
   private session(which: 'encoder' | 'decoder'): Promise<InferenceSession> {
-    const create = () => {
-      const promise = this.backend.InferenceSession.create(this.model[which], this.options.sessionOptions);
-      promise.catch(() => (this[which] = undefined));
-      return promise;
-    };
-    return (this[which] ??= create());
+    return this.sessions[which]();
   }
 
   /** Creates both sessions now instead of on the first request. */

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FaceAligner } from '#core/align/aligner.ts';
+import { once } from '#core/once.ts';
 import type { AlignerProvider } from '../routes/alignment.ts';
 
-/** The face aligner from `<modelsDir>/align/`, loaded on first use; undefined when that folder is absent. */
+/** The face aligner from `<modelsDir>/align/`, loaded on first use (retried after a failure); undefined when that folder is absent. */
 export function nodeAlignerProvider(modelsDir: string): AlignerProvider {
-  let aligner: Promise<FaceAligner | undefined> | undefined;
   const load = async () => {
     const read = (name: string) => readFile(join(modelsDir, 'align', name)).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
     try {
@@ -17,5 +17,5 @@ export function nodeAlignerProvider(modelsDir: string): AlignerProvider {
       throw error;
     }
   };
-  return () => (aligner ??= load());
+  return once(load);
 }

@@ -1,4 +1,5 @@
 import { FaceAligner } from '#core/align/aligner.ts';
+import { once } from '#core/once.ts';
 import type { InferenceBackend } from '#core/runtime.ts';
 import type { AlignerProvider } from '../routes/alignment.ts';
 import { assetFetcher, type AssetsBinding } from './asset-models.ts';
@@ -9,7 +10,6 @@ import { assetFetcher, type AssetsBinding } from './asset-models.ts';
  */
 export function assetAlignerProvider(assets: AssetsBinding, backend: InferenceBackend): AlignerProvider {
   const fetchAsset = assetFetcher(assets);
-  let aligner: Promise<FaceAligner | undefined> | undefined;
   const load = async () => {
     const names = ['detector.onnx', 'landmarks.onnx'];
     const responses = await Promise.all(names.map((name) => fetchAsset(`/models/align/${name}`)));
@@ -22,10 +22,6 @@ export function assetAlignerProvider(assets: AssetsBinding, backend: InferenceBa
     );
     return new FaceAligner(backend, { detector, landmarks });
   };
-  return () => {
-    aligner ??= load();
-    // A failed load is retried by the next request rather than remembered for the isolate's life.
-    aligner.catch(() => (aligner = undefined));
-    return aligner;
-  };
+  // A failed load is retried by the next request rather than remembered for the isolate's life.
+  return once(load);
 }

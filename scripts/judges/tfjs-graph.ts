@@ -8,16 +8,13 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { humanModelsDir } from '../human-models.ts';
-
-let backendReady: Promise<void> | undefined;
+import { once } from '#core/once.ts';
 
 /** The wasm backend is several times faster than tfjs's pure-JS cpu backend on these convolutional nets. */
-export function readyBackend(): Promise<void> {
-  return (backendReady ??= (async () => {
-    await tf.setBackend('wasm');
-    await tf.ready();
-  })());
-}
+export const readyBackend = once(async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+});
 
 interface WeightsGroup {
   paths: string[];

@@ -3,6 +3,7 @@ import { InputError } from '../errors.ts';
 import type { RgbaImage } from '../image/decode.ts';
 import type { ManifestInput } from '../manifest.ts';
 import type { InferenceBackend } from '../runtime.ts';
+import { once } from '../once.ts';
 import { DETECTOR_INPUT_SIZE, DETECTOR_IOU_THRESHOLD, LANDMARKS_INPUT_SIZE } from './constants.ts';
 import { detectorView, faceBoxInPhoto, LANDMARK_CROP, landmarkView, type LandmarkCrop } from './crops.ts';
 import { decodeDetections, weightedNonMaxSuppression, type FaceBox } from './detect.ts';
@@ -82,8 +83,10 @@ const SCORE_SPREAD = 0.3;
  * (onnxruntime-web's rule).
  */
 export class FaceAligner {
-  private detectorSession?: Promise<InferenceSession>;
-  private landmarkSession?: Promise<InferenceSession>;
+  private readonly sessions = {
+    detector: once(() => this.backend.InferenceSession.create(this.files.detector, this.options.sessionOptions)),
+    landmarks: once(() => this.backend.InferenceSession.create(this.files.landmarks, this.options.sessionOptions)),
+  };
   private queue: Promise<unknown> = Promise.resolve();
   /** Side of the detector's square input (fixed by the network). */
   readonly detectorSize = DETECTOR_INPUT_SIZE;
@@ -102,13 +105,7 @@ export class FaceAligner {
   }
 
   private session(which: 'detector' | 'landmarks'): Promise<InferenceSession> {
-    const key = which === 'detector' ? 'detectorSession' : 'landmarkSession';
-    const create = () => {
-      const promise = this.backend.InferenceSession.create(this.files[which], this.options.sessionOptions);
-      promise.catch(() => (this[key] = undefined));
-      return promise;
-    };
-    return (this[key] ??= create());
+    return this.sessions[which]();
   }
 
   async warm(): Promise<void> {

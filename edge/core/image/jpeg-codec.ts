@@ -1,6 +1,7 @@
 import decode, { init as initDecoder } from '@jsquash/jpeg/decode.js';
 import encode, { init } from '@jsquash/jpeg/encode.js';
 import { InputError } from '../errors.ts';
+import { once } from '../once.ts';
 import { decodeImage, type RgbaImage } from './decode.ts';
 import { applyOrientation, jpegOrientation } from './exif.ts';
 import { assertJpegDecodable } from './jpeg.ts';
@@ -21,10 +22,9 @@ export const JPEG_QUALITY = 90;
  * defaults for 8 % larger files (a 640×480 photo here).
  */
 export function wasmJpegEncoder(module: WebAssembly.Module): JpegEncoder {
-  let ready: Promise<void> | undefined;
+  const ready = once(async () => void (await init(module)));
   return async (image, quality) => {
-    ready ??= init(module);
-    await ready;
+    await ready();
     const data = new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength);
     const bytes = await encode({ width: image.width, height: image.height, data, colorSpace: 'srgb' } as ImageData, {
       quality,
@@ -43,10 +43,9 @@ export type JpegDecoder = (bytes: Uint8Array) => Promise<RgbaImage>;
  * 7× faster than jpeg-js on a 640×480 photo and 10× on 12 MP (docs/benchmarks.md, "Your own photo back").
  */
 export function wasmJpegDecoder(module: WebAssembly.Module): JpegDecoder {
-  let ready: Promise<void> | undefined;
+  const ready = once(async () => void (await initDecoder(module)));
   return async (bytes) => {
-    ready ??= initDecoder(module);
-    await ready;
+    await ready();
     const image = await decode(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     return { width: image.width, height: image.height, data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
   };

@@ -1,3 +1,4 @@
+import { oncePerKey } from '#core/once.ts';
 import { z } from 'zod';
 import { FaceAligner } from '#core/align/aligner.ts';
 import { fileEntrySchema, type FileEntry } from '#core/manifest.ts';
@@ -16,7 +17,7 @@ async function fetchVerified(base: URL, entry: FileEntry): Promise<Uint8Array> {
   return new Uint8Array(await fetchCachedFile(new URL(entry.path, base), entry));
 }
 
-const opened = new Map<string, Promise<FaceAligner>>();
+const opened = oncePerKey<string, FaceAligner>();
 
 /**
  * The face detector and landmark networks (models/align/, about 500 KB), fetched the first time a face model gets an
@@ -25,19 +26,13 @@ const opened = new Map<string, Promise<FaceAligner>>();
  */
 export function openAligner(assetBase: URL, backend: InferenceBackend): Promise<FaceAligner> {
   const alignBase = new URL('models/align/', assetBase);
-  let pending = opened.get(alignBase.href);
-  if (!pending) {
-    pending = (async () => {
-      const response = await fetch(new URL('align.json', alignBase), { cache: 'no-cache' });
-      if (!response.ok) throw new Error(`the face alignment models are not on this site (align.json answered HTTP ${response.status})`);
-      const files = alignFilesSchema.parse(await response.json());
-      const [detector, landmarks] = await Promise.all([fetchVerified(alignBase, files.detector.file), fetchVerified(alignBase, files.landmarks.file)]);
-      const aligner = new FaceAligner(backend, { detector, landmarks }, { sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } });
-      await aligner.warm();
-      return aligner;
-    })();
-    pending.catch(() => opened.delete(alignBase.href));
-    opened.set(alignBase.href, pending);
-  }
-  return pending;
+  return opened(alignBase.href, async () => {
+    const response = await fetch(new URL('align.json', alignBase), { cache: 'no-cache' });
+    if (!response.ok) throw new Error(`the face alignment models are not on this site (align.json answered HTTP ${response.status})`);
+    const files = alignFilesSchema.parse(await response.json());
+    const [detector, landmarks] = await Promise.all([fetchVerified(alignBase, files.detector.file), fetchVerified(alignBase, files.landmarks.file)]);
+    const aligner = new FaceAligner(backend, { detector, landmarks }, { sessionOptions: { executionProviders: ['wasm'], graphOptimizationLevel: 'all' } });
+    await aligner.warm();
+    return aligner;
+  });
 }

@@ -1,3 +1,4 @@
+import { oncePerKey } from '#core/once.ts';
 import type { RgbaImage } from '#core/image/decode.ts';
 import { tensorToRgba } from '#core/image/encode.ts';
 import { preprocessImage } from '#core/image/preprocess.ts';
@@ -57,34 +58,28 @@ export class BrowserModel {
   }
 }
 
-const opened = new Map<string, Promise<BrowserModel>>();
+const opened = oncePerKey<string, BrowserModel>();
 
 /** Loads onnxruntime-web and one model once per page; later callers share the same sessions. */
 export function openModel(id: string, options: OpenModelOptions): Promise<BrowserModel> {
   const key = `${options.assetBase.href}|${id}|${options.prefer ?? 'auto'}`;
-  let pending = opened.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const ortBase = new URL('ort/', options.assetBase);
-      const start = async (prefer?: ExecutionProvider) => {
-        const { ort, executionProviders } = await loadOrt(ortBase, { prefer });
-        const runtime = new ModelRuntime(await model, ort, { sessionOptions: { executionProviders, graphOptimizationLevel: 'all' } });
-        await runtime.warm();
-        return new BrowserModel(runtime, executionProviders, ort);
-      };
-      const model = fetchModel(new URL(`models/${encodeURIComponent(id)}/`, options.assetBase), options.onProgress);
-      try {
-        return await start(options.prefer);
-      } catch (error) {
-        // A WebGPU adapter that fails to create a session (or a host without the WebGPU build) still has wasm.
-        if (options.prefer === 'wasm' || (await model.then(() => false, () => true))) throw error;
-        return start('wasm');
-      }
-    })();
-    pending.catch(() => opened.delete(key));
-    opened.set(key, pending);
-  }
-  return pending;
+  return opened(key, async () => {
+    const ortBase = new URL('ort/', options.assetBase);
+    const start = async (prefer?: ExecutionProvider) => {
+      const { ort, executionProviders } = await loadOrt(ortBase, { prefer });
+      const runtime = new ModelRuntime(await model, ort, { sessionOptions: { executionProviders, graphOptimizationLevel: 'all' } });
+      await runtime.warm();
+      return new BrowserModel(runtime, executionProviders, ort);
+    };
+    const model = fetchModel(new URL(`models/${encodeURIComponent(id)}/`, options.assetBase), options.onProgress);
+    try {
+      return await start(options.prefer);
+    } catch (error) {
+      // A WebGPU adapter that fails to create a session (or a host without the WebGPU build) still has wasm.
+      if (options.prefer === 'wasm' || (await model.then(() => false, () => true))) throw error;
+      return start('wasm');
+    }
+  });
 }
 
 /** Paints an image at its own resolution; CSS scales the canvas for display. */

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAttributes, parseManifest, type AttributesFile, type Manifest } from '#core/manifest.ts';
+import { oncePerKey } from '#core/once.ts';
 
 /** What a page needs to know about a shipped model at build time (never the weights). */
 export interface BuildModel {
@@ -23,19 +24,15 @@ async function readJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
 
-const listed = new Map<string, Promise<BuildModel[]>>();
 
 /**
  * Every model folder under `dir` whose manifest and attributes pass the contract; broken folders are reported (once per
  * build, though every page asks) and skipped.
  */
+const listed = oncePerKey<string, BuildModel[]>();
+
 export function listBuildModels(dir = modelsDir()): Promise<BuildModel[]> {
-  let models = listed.get(dir);
-  if (!models) {
-    models = readModels(dir);
-    listed.set(dir, models);
-  }
-  return models;
+  return listed(dir, () => readModels(dir));
 }
 
 async function readModels(dir: string): Promise<BuildModel[]> {

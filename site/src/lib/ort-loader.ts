@@ -1,4 +1,5 @@
 import type * as OrtWeb from 'onnxruntime-web';
+import { oncePerKey } from '#core/once.ts';
 
 export type OrtModule = typeof OrtWeb;
 export type ExecutionProvider = 'webgpu' | 'wasm';
@@ -23,7 +24,8 @@ async function hasWebGpuAdapter(): Promise<boolean> {
   }
 }
 
-const loading = new Map<string, Promise<LoadedOrt>>();
+
+const loading = oncePerKey<string, LoadedOrt>();
 
 /**
  * Imports onnxruntime-web from our own origin (`<assets>/ort/`, copied there by site/build.ts) at run time rather than
@@ -31,20 +33,14 @@ const loading = new Map<string, Promise<LoadedOrt>>();
  */
 export function loadOrt(ortBase: URL, options: OrtLoadOptions = {}): Promise<LoadedOrt> {
   const key = `${ortBase.href}|${options.prefer ?? 'auto'}`;
-  let pending = loading.get(key);
-  if (!pending) {
-    pending = (async () => {
-      if (typeof WebAssembly !== 'object') throw new Error('This browser cannot run WebAssembly, so it cannot run the model.');
-      const useWebGpu = options.prefer !== 'wasm' && (options.prefer === 'webgpu' || (await hasWebGpuAdapter()));
-      const file = useWebGpu ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
-      const ort = (await import(/* @vite-ignore */ new URL(file, ortBase).href)) as OrtModule;
-      ort.env.wasm.wasmPaths = ortBase.href;
-      // Threads need SharedArrayBuffer (a cross-origin-isolated page); embedded widgets usually are not isolated.
-      ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-      return { ort, executionProviders: useWebGpu ? ['webgpu', 'wasm'] : ['wasm'] };
-    })();
-    pending.catch(() => loading.delete(key));
-    loading.set(key, pending);
-  }
-  return pending;
+  return loading(key, async () => {
+    if (typeof WebAssembly !== 'object') throw new Error('This browser cannot run WebAssembly, so it cannot run the model.');
+    const useWebGpu = options.prefer !== 'wasm' && (options.prefer === 'webgpu' || (await hasWebGpuAdapter()));
+    const file = useWebGpu ? 'ort.webgpu.min.mjs' : 'ort.wasm.min.mjs';
+    const ort = (await import(/* @vite-ignore */ new URL(file, ortBase).href)) as OrtModule;
+    ort.env.wasm.wasmPaths = ortBase.href;
+    // Threads need SharedArrayBuffer (a cross-origin-isolated page); embedded widgets usually are not isolated.
+    ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+    return { ort, executionProviders: useWebGpu ? ['webgpu', 'wasm'] : ['wasm'] };
+  });
 }
