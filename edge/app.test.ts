@@ -3,7 +3,7 @@ import { beforeAll } from 'vitest';
 import { createApp } from './app.ts';
 import { contractSuite, type Fetch } from './contract.ts';
 import { ModelRegistry } from '#core/registry.ts';
-import { createFixtureModel, memoryModelSource } from './testing/fixture-model.ts';
+import { createFixtureModel, memoryModelSource } from '../train/testing/fixture-model.ts';
 
 let fetch: Fetch;
 

@@ -9,8 +9,8 @@ import type { Fetch } from './contract.ts';
 import { ModelRegistry } from '#core/registry.ts';
 import { fuzzSuite } from './fuzz/suite.ts';
 import { startNodeServer, type RunningServer } from './node/server.ts';
-import { createFixtureModel, memoryModelSource } from './testing/fixture-model.ts';
-import { writeFixtureModel } from './testing/write-fixture.ts';
+import { createFixtureModel, memoryModelSource } from '../train/testing/fixture-model.ts';
+import { writeFixtureModel } from '../train/testing/write-fixture.ts';
 
 let inProcess: Fetch;
 let overHttp: Fetch;

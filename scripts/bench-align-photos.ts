@@ -1,7 +1,7 @@
 /** bench-align's third part: how often alignment finds the face in composed phone photos (scripts/composed-photos.ts). */
 import type { AlignTarget, FaceAligner } from '#core/align/aligner.ts';
 import { InputError } from '#core/errors.ts';
-import { celebaImage } from '#core/align/testing.ts';
+import { celebaImage } from '../edge/testing/align-fixtures.ts';
 import { composePhoto, eyeError, FOUND_EYE_ERROR } from './composed-photos.ts';
 
 const ROTATION_RANGES = [15, 35];

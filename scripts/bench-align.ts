@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { alignmentTransform, type AlignTarget } from '#core/align/aligner.ts';
 import { applySimilarity } from '#core/align/geometry.ts';
-import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner, placeOnCanvas } from '#core/align/testing.ts';
+import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner, placeOnCanvas } from '../edge/testing/align-fixtures.ts';
 import { InputError } from '#core/errors.ts';
 import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
 import { preprocessImage } from '#core/image/preprocess.ts';

@@ -21,9 +21,9 @@ import { ModelRegistry } from '#core/registry.ts';
 import type { ModelRuntime } from '#core/runtime.ts';
 import { fileModelSource } from '../edge/node/file-source.ts';
 import { nodeRuntimeOptions } from '../edge/node/server.ts';
-import { createFixtureModel } from '../edge/testing/fixture-model.ts';
+import { createFixtureModel } from '../train/testing/fixture-model.ts';
 import { syntheticPng } from '../edge/testing/images.ts';
-import { writeFixtureModel } from '../edge/testing/write-fixture.ts';
+import { writeFixtureModel } from '../train/testing/write-fixture.ts';
 import { multipartBody } from '../edge/testing/multipart.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { createApp } from '../edge/app.ts';
 import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
 import { ModelRegistry } from '#core/registry.ts';
-import { nodeAligner } from '#core/align/testing.ts';
+import { nodeAligner } from '../edge/testing/align-fixtures.ts';
 import { nodeJpegCodec } from '../edge/node/jpeg.ts';
 import { nodeAlignerProvider } from '../edge/node/aligner.ts';
 import { fileModelSource } from '../edge/node/file-source.ts';

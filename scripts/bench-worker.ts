@@ -14,9 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createNodeApp, startNodeServer } from '../edge/node/server.ts';
-import { createFixtureModel } from '../edge/testing/fixture-model.ts';
+import { createFixtureModel } from '../train/testing/fixture-model.ts';
 import { syntheticPng } from '../edge/testing/images.ts';
-import { writeFixtureModel } from '../edge/testing/write-fixture.ts';
+import { writeFixtureModel } from '../train/testing/write-fixture.ts';
 import { assembleWorkerAssets } from '../edge/worker/assemble-assets.ts';
 import { startLocalWorker, type LocalWorker } from '../edge/worker/local-worker.ts';
 

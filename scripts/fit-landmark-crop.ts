@@ -9,7 +9,7 @@ import { alignmentTransform } from '#core/align/aligner.ts';
 import { LANDMARK_CROP, type LandmarkCrop } from '#core/align/crops.ts';
 import type { FaceBox } from '#core/align/detect.ts';
 import { applySimilarity } from '#core/align/geometry.ts';
-import { celebaImage, nodeAligner } from '#core/align/testing.ts';
+import { celebaImage, nodeAligner } from '../edge/testing/align-fixtures.ts';
 import type { RgbaImage } from '#core/image/decode.ts';
 import { CELEBA_ALIGNED_FACE } from '../train/data/image-folder.ts';
 import { eyeMoves, quantile } from './realignment.ts';

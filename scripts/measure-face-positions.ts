@@ -6,7 +6,7 @@
  */
 import { cropRegion } from '#core/image/preprocess.ts';
 import { faceAnchors } from '#core/align/landmarks.ts';
-import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner } from '#core/align/testing.ts';
+import { CELEBA_IMAGES, celebaImage, celebaPresent, landmarksOfSmallPhoto, nodeAligner } from '../edge/testing/align-fixtures.ts';
 import { CELEBA_ALIGNED_CROP } from '../train/data/image-folder.ts';
 
 const count = Number(process.argv[2] ?? 200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFixtureModel } from '../testing/fixture-model.ts';
+import { createFixtureModel } from '../../train/testing/fixture-model.ts';
 import { fetchModelSource } from './fetch-source.ts';
 import { loadModel } from './model-loader.ts';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFixtureModel, type FixtureModel } from '../testing/fixture-model.ts';
+import { createFixtureModel, type FixtureModel } from '../../train/testing/fixture-model.ts';
 import { ContractError, parseAttributes, parseManifest } from './manifest.ts';
 
 let fixture: FixtureModel;

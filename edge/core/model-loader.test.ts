@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFixtureModel, memoryModelSource } from '../testing/fixture-model.ts';
+import { createFixtureModel, memoryModelSource } from '../../train/testing/fixture-model.ts';
 import { loadModel } from './model-loader.ts';
 
 describe('loadModel', () => {

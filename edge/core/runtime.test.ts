@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFixtureModel, memoryModelSource, type FixtureModel } from '../testing/fixture-model.ts';
+import { createFixtureModel, memoryModelSource, type FixtureModel } from '../../train/testing/fixture-model.ts';
 import { loadModel } from './model-loader.ts';
 import { ModelRegistry } from './registry.ts';
 import { ModelRuntime, type InferenceBackend } from './runtime.ts';

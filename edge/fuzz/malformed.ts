@@ -1,5 +1,5 @@
 import { Random } from '#core/random.ts';
-import { FIXTURE_DIM } from '../testing/fixture-model.ts';
+import { FIXTURE_DIM } from '../../train/testing/fixture-model.ts';
 import { forgedGifHeader, forgedJpegHeader, forgedPngHeader, syntheticJpeg, syntheticPng } from '../testing/images.ts';
 
 /** One request to send: `path` is resolved against any origin, so every runtime gets the same bytes. */

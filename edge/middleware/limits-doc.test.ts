@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { ModelRegistry } from '#core/registry.ts';
-import { createFixtureModel, memoryModelSource } from '../testing/fixture-model.ts';
+import { createFixtureModel, memoryModelSource } from '../../train/testing/fixture-model.ts';
 
 describe('OpenAPI limits', () => {
   it('documents 405, 408 and 503 per route and summarises the limits, the same on every fetch', async () => {

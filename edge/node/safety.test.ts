@@ -3,8 +3,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFixtureModel } from '../testing/fixture-model.ts';
-import { writeFixtureModel } from '../testing/write-fixture.ts';
+import { createFixtureModel } from '../../train/testing/fixture-model.ts';
+import { writeFixtureModel } from '../../train/testing/write-fixture.ts';
 import { startNodeServer, type NodeServerOptions, type RunningServer } from './server.ts';
 
 let dir: string;

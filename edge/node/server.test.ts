@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractSuite, type Fetch } from '../contract.ts';
-import { createFixtureModel } from '../testing/fixture-model.ts';
-import { writeFixtureModel } from '../testing/write-fixture.ts';
+import { createFixtureModel } from '../../train/testing/fixture-model.ts';
+import { writeFixtureModel } from '../../train/testing/write-fixture.ts';
 import { startNodeServer, type RunningServer } from './server.ts';
 
 let server: RunningServer;

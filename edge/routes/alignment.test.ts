@@ -1,12 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
-import { placeOnCanvas, celebaImage, celebaPresent, ALIGN_MODEL_DIR } from '#core/align/testing.ts';
+import { placeOnCanvas, celebaImage, celebaPresent, ALIGN_MODEL_DIR } from '../testing/align-fixtures.ts';
 import { encodePng } from '#core/image/encode.ts';
 import { parseManifest } from '#core/manifest.ts';
 import { ModelRegistry } from '#core/registry.ts';
 import { nodeAlignerProvider } from '../node/aligner.ts';
-import { createFixtureModel, memoryModelSource } from '../testing/fixture-model.ts';
+import { createFixtureModel, memoryModelSource } from '../../train/testing/fixture-model.ts';
 import { syntheticPng } from '../testing/images.ts';
 import { ALIGN_HEADER } from './alignment.ts';
 

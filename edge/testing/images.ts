@@ -1,7 +1,7 @@
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { Random } from '#core/random.ts';
-import { chwToRgba, syntheticImage } from './synthetic-images.ts';
+import { chwToRgba, syntheticImage } from '../../train/testing/synthetic-images.ts';
 
 /** A synthetic shape picture of any size as RGBA, drawn square then stretched so crops have work to do. */
 export function syntheticRgba(seed: number, width: number, height: number): Uint8Array {

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixtureModel, type FixtureModel } from '../testing/fixture-model.ts';
-import { writeFixtureModel } from '../testing/write-fixture.ts';
+import { createFixtureModel, type FixtureModel } from '../../train/testing/fixture-model.ts';
+import { writeFixtureModel } from '../../train/testing/write-fixture.ts';
 import { assembleWorkerAssets } from './assemble-assets.ts';
 
 let root: string;

@@ -6,7 +6,7 @@ import { alignWithinBox } from './align-box.ts';
 import type { AlignTarget, FaceAligner } from './aligner.ts';
 import type { FaceBox } from './detect.ts';
 import { faceAnchors } from './landmarks.ts';
-import { nodeAligner } from './testing.ts';
+import { nodeAligner } from '../../testing/align-fixtures.ts';
 
 const TARGET: AlignTarget = { width: 64, height: 64, face: { leftEye: [0.3555, 0.5189], rightEye: [0.6323, 0.52], mouth: [0.4926, 0.8244] } };
 

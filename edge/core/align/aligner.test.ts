@@ -3,7 +3,7 @@ import { InputError } from '../errors.ts';
 import type { RgbaImage } from '../image/decode.ts';
 import type { AlignTarget, FaceAligner } from './aligner.ts';
 import { decodedFace } from '../../testing/decoded-face.ts';
-import { celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from './testing.ts';
+import { celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from '../../testing/align-fixtures.ts';
 
 const TARGET: AlignTarget = { width: 64, height: 64, face: { leftEye: [0.3555, 0.5189], rightEye: [0.6323, 0.52], mouth: [0.4926, 0.8244] } };
 

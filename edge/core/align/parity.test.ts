@@ -5,7 +5,7 @@ import { LANDMARKS_INPUT_SIZE } from './constants.ts';
 import { landmarkView } from './crops.ts';
 import { applySimilarity } from './geometry.ts';
 import type { FaceAligner } from './aligner.ts';
-import { celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from './testing.ts';
+import { celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from '../../testing/align-fixtures.ts';
 import { warpToPlanes } from './warp.ts';
 
 /** face-api's tfjs build without a bundled tfjs: it runs on the project's @tensorflow/tfjs (cpu backend). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ortWeb from 'onnxruntime-web/wasm';
 import { describe, expect, it } from 'vitest';
 import { FaceAligner, type AlignTarget } from './aligner.ts';
-import { ALIGN_MODEL_DIR, celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from './testing.ts';
+import { ALIGN_MODEL_DIR, celebaImage, celebaPresent, nodeAligner, placeOnCanvas } from '../../testing/align-fixtures.ts';
 
 // The browser and Workers run onnxruntime-web (wasm); the same graphs must give the same faces as on Node.
 describe.skipIf(!celebaPresent)('onnxruntime-web gives the same alignment as onnxruntime-node', () => {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { sha256Hex } from '#core/sha256.ts';
 import { Random } from '#core/random.ts';
 import type { ModelRuntime } from '#core/runtime.ts';
-import { syntheticImage } from '../../edge/testing/synthetic-images.ts';
-import { buildAtlas } from '../../train/latent/map.ts';
+import { syntheticImage } from './synthetic-images.ts';
+import { buildAtlas } from '../latent/map.ts';
 
 /**
  * Adds a latent map to a fixture model folder with the trainer's own atlas builder (so the site reads exactly what the

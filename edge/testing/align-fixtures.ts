@@ -3,11 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { decodeImage, type RgbaImage } from '../image/decode.ts';
-import { FaceAligner, type AlignerOptions } from './aligner.ts';
-import { warpToRgba } from './warp.ts';
+import { decodeImage, type RgbaImage } from '#core/image/decode.ts';
+import { FaceAligner, type AlignerOptions } from '#core/align/aligner.ts';
+import { warpToRgba } from '#core/align/warp.ts';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ALIGN_MODEL_DIR = join(repoRoot, 'models', 'align');
 /** CelebA is research-only: it is read in place when present and never copied into the repository. */
 export const CELEBA_IMAGES = join(repoRoot, '..', 'shared', 'datasets', 'celeba-9k', 'images');
