@@ -24,11 +24,26 @@ function draft(overrides: Partial<ManifestDraft> = {}): ManifestDraft {
   };
 }
 
+const report = {
+  id: 'tiny',
+  title: 'Tiny',
+  kind: 'pca',
+  config: 'tiny.json',
+  engine: 'none',
+  device: 'cpu',
+  data: { name: 'none', trainImages: 3, validationImages: 1, shape: [1, 1, 2] },
+  codeSize: 2,
+  parameters: 4,
+  validation: { model: { mse: 0.1, psnr: 10 }, pca: { mse: 0.1, psnr: 10 }, mseRatioToPca: 1, exported: { mse: 0.1, psnr: 10, float16: false } },
+  attributes: {},
+  files: {},
+};
+
 const files = (encoder = Uint8Array.of(1, 2, 3)): ModelFiles => ({
   encoder,
   decoder: Uint8Array.of(4, 5),
   attributes: { attributes: { odd: { vector: [1, 0], positives: 3, negatives: 4, suggestedRange: [-2, 2] } } },
-  extra: { report: { path: 'report.json', bytes: '{"ok":true}' } },
+  extra: { report: { path: 'report.json', bytes: JSON.stringify(report) } },
 });
 
 const modelDir = () => {
@@ -71,6 +86,8 @@ describe('writeModelDir', () => {
     const wrongLength = { ...files(), attributes: { attributes: { odd: { vector: [1], positives: 1, negatives: 1, suggestedRange: [-1, 1] as [number, number] } } } };
     expect(() => writeModelDir(dir, draft(), wrongLength)).toThrow(/attributes\.odd\.vector: has 1 values, latent\.dim is 2/);
     expect(() => writeModelDir(dir, draft(), { ...files(), extra: { x: { path: '../escape', bytes: '' } } })).toThrow(/inside the model folder/);
+    const badReport = JSON.stringify({ ...report, validation: { ...report.validation, mseRatioToPca: 'half' } });
+    expect(() => writeModelDir(dir, draft(), { ...files(), extra: { report: { path: 'report.json', bytes: badReport } } })).toThrow(/report\.json[\s\S]*validation\.mseRatioToPca/);
     expect(existsSync(dir)).toBe(false);
   });
 });

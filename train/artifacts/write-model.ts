@@ -11,6 +11,7 @@ import {
   type FileEntry,
   type Manifest,
 } from '#core/manifest.ts';
+import { parseReport } from '#core/report.ts';
 
 /** Everything in manifest.json except `files`, which the writer fills from the bytes it writes. */
 export type ManifestDraft = Omit<Manifest, 'files'>;
@@ -41,6 +42,8 @@ export function writeModelDir(targetDir: string, draft: ManifestDraft, files: Mo
   const attributesCheck = attributesFileSchema.safeParse(files.attributes);
   if (!attributesCheck.success) throw new ContractError('attributes.json', describeIssues(attributesCheck.error));
   parseAttributes(files.attributes, draft);
+  const report = files.extra?.report;
+  if (report) parseReport(JSON.parse(typeof report.bytes === 'string' ? report.bytes : new TextDecoder().decode(report.bytes)), report.path);
 
   const contents = new Map<string, { path: string; bytes: Uint8Array }>();
   contents.set('encoder', { path: STANDARD_PATHS.encoder, bytes: files.encoder });

@@ -1,6 +1,9 @@
+import type { EditPoint } from '#core/report.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { AttributeEditResult } from '../report/report.ts';
 import type { OnnxCodec } from '../report/codec.ts';
+
+export type { EditPoint };
 
 /** Judge probabilities [count, K] for images [count, C, H, W]. */
 export type JudgeFn = (images: Float32Array, count: number) => Promise<Float32Array>;
@@ -32,14 +35,6 @@ export interface EditCurve {
  * in the face-editing literature do (`otherChangeRate`); for the other attribute that changes most
  * (`worstOtherChangeRate`); and over images with any other decision changed (`anyOtherChangeRate`).
  */
-export interface EditPoint {
-  strength: number;
-  flipRate: number;
-  otherChangeRate: number;
-  worstOtherChangeRate: number;
-  worstOtherAttribute: string | null;
-  anyOtherChangeRate: number;
-}
 
 function shift(codes: Float32Array, count: number, vector: Float32Array, strength: number): Float32Array {
   const dim = vector.length;
