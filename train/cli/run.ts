@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { AttributesFile, Manifest } from '#core/manifest.ts';
-import { writeModelDir, type ManifestDraft } from '../artifacts/write-model.ts';
+import { writeModelDir, type ManifestDraft } from '../model-folder/write.ts';
 import { imageSize, type Dataset } from '../data/dataset.ts';
 import { deviceProblem } from '../engine/ort-session.ts';
 import { buildDecoderGraph, buildEncoderGraph } from '../graphs/inference.ts';

@@ -1,7 +1,7 @@
 import type { Manifest, ManifestInput } from '#core/manifest.ts';
-import { writeModelDir } from '../artifacts/write-model.ts';
+import { writeModelDir } from '../model-folder/write.ts';
 import type { DatasetSplit } from '../data/split.ts';
-import { latentArtifacts } from '../latent/artifacts.ts';
+import { codeSpaceFiles } from '../latent/code-space.ts';
 import type { AtlasOptions } from '../latent/map.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from './export.ts';
 import { fitPca, type PcaOptions } from './fit.ts';
@@ -61,7 +61,7 @@ export async function buildPcaModel(options: PcaModelOptions): Promise<PcaModelR
   const evaluateSeconds = since(start);
 
   start = performance.now();
-  const latent = latentArtifacts(trainRun.codes, model.dim, train, options.atlas);
+  const latent = codeSpaceFiles(trainRun.codes, model.dim, train, options.atlas);
   const latentSeconds = since(start);
 
   const explainedVariance = model.variances.reduce((a, b) => a + b, 0) / model.totalVariance;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseManifest } from '#core/manifest.ts';
-import { writeModelDir, type ManifestDraft, type ModelFiles } from './write-model.ts';
+import { writeModelDir, type ManifestDraft, type ModelFiles } from './write.ts';
 
 const roots: string[] = [];
 afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));

@@ -4,7 +4,7 @@ import { attributeVectors, type AttributeVector } from './attribute-vectors.ts';
 import { buildAtlas, type AtlasIndex, type AtlasOptions } from './map.ts';
 import { codeStatistics } from './statistics.ts';
 
-export interface LatentArtifacts {
+export interface CodeSpaceFiles {
   latent: Manifest['latent'];
   attributes: AttributesFile;
   /** Per attribute: separation (d′) and why any attribute was left out, for report.json. */
@@ -16,7 +16,7 @@ export interface LatentArtifacts {
  * Everything a model folder derives from the training codes of any encoder: sampling statistics, attribute
  * vectors and the latent map. `codes` are the encoder's outputs for `dataset`'s images, in the same order.
  */
-export function latentArtifacts(codes: Float32Array, dim: number, dataset: Dataset, atlas: AtlasOptions = {}): LatentArtifacts {
+export function codeSpaceFiles(codes: Float32Array, dim: number, dataset: Dataset, atlas: AtlasOptions = {}): CodeSpaceFiles {
   const stats = codeStatistics(codes, dataset.count, dim);
   const { vectors, skipped } = attributeVectors(codes, dataset.count, dim, dataset.attributes);
   const toFile = (v: AttributeVector) => ({
