@@ -28,8 +28,7 @@ function fromCanvas({ atlas }: MapState, cx: number, cy: number): [number, numbe
 
 function drawMap(s: MapState, path: [number, number][] = []): void {
   const context = map!.getContext('2d')!;
-  // The empty cells take the page's own background, so the map reads in light and dark mode alike.
-  context.fillStyle = getComputedStyle(map!).getPropertyValue('--paper').trim() || '#ffffff';
+  context.fillStyle = '#ffffff';
   context.fillRect(0, 0, SIDE, SIDE);
   context.imageSmoothingEnabled = false;
   context.drawImage(s.sheet, 0, 0, SIDE, SIDE);
