@@ -130,26 +130,41 @@ export async function startWebcam(options: WebcamOptions): Promise<WebcamSession
     stats = { frames: stats.frames + 1, framesPerSecond: seconds > 0 ? (shownAt.length - 1) / seconds : 0, face };
     options.onFrame?.(stats);
   };
-  // requestVideoFrameCallback runs once per new camera frame, so a fast device never decodes the same frame twice.
-  const next = () => {
+  // A watcher marks each new camera frame (requestVideoFrameCallback; animation frames where it is missing). A step
+  // that ends after a frame arrived starts again at once instead of waiting for the next one, so a step slower than
+  // the camera does not drop to every other frame; a step faster than it never decodes the same frame twice.
+  let fresh = false;
+  let wake: (() => void) | undefined;
+  const watch = () => {
+    fresh = true;
+    wake?.();
+    wake = undefined;
     if (!running) return;
-    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(loop);
-    else requestAnimationFrame(loop);
+    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(watch);
+    else requestAnimationFrame(watch);
   };
-  const loop = () => {
-    step().then(next, (error) => {
-      session.stop();
-      options.onError?.(error);
-    });
+  const run = async () => {
+    while (running) {
+      if (!fresh) await new Promise<void>((resolve) => (wake = resolve));
+      fresh = false;
+      await step();
+      // A task boundary between steps, so the page still paints and handles input while frames keep coming.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   };
   const session: WebcamSession = {
     stop() {
       running = false;
+      wake?.();
       for (const track of stream.getTracks()) track.stop();
       video.srcObject = null;
     },
     stats: () => stats,
   };
-  next();
+  watch();
+  run().catch((error) => {
+    session.stop();
+    options.onError?.(error);
+  });
   return session;
 }
