@@ -1,4 +1,5 @@
-import { parseArgs, USAGE } from './cli/args.ts';
+import { relative } from 'node:path';
+import { chooseOutput, parseArgs, usage } from './cli/args.ts';
 import { ConfigError } from './cli/config.ts';
 import { DataError } from './cli/data.ts';
 import { runTraining } from './cli/run.ts';
@@ -6,6 +7,10 @@ import { Interrupted } from './cli/train-loop.ts';
 
 /** Exit codes: 0 done, 1 failure, 2 bad config or data, 130 interrupted (checkpoint saved). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** How to serve a new model: a running server may not list new folders until it reloads them (edge/README.md says how). */
+const readyMessage = (id: string, folder: string): string =>
+  `model "${id}" is ready in ${folder}. A running server lists new model folders once it reloads them: restart \`npm start\`, or see edge/README.md for other ways.`;
 
 export async function main(argv: string[]): Promise<number> {
   let interrupts = 0;
@@ -16,17 +21,19 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    const args = parseArgs(argv);
-    if (args.help) {
-      process.stdout.write(`${USAGE}\n`);
+    const parsed = parseArgs(argv);
+    if (parsed.help) {
+      process.stdout.write(`${usage()}\n`);
       return EXIT.ok;
     }
+    const args = chooseOutput(parsed);
     const result = await runTraining(args, {
       log: (line) => process.stderr.write(`${line}\n`),
       interrupted: () => interrupts > 0,
       progress: true,
     });
     if (!result.manifest) process.stderr.write('training paused; run the same command again to continue\n');
+    else process.stderr.write(`${readyMessage(result.manifest.id, relative(process.cwd(), result.outDir))}\n`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof Interrupted) {

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAttributes, parseManifest } from '#core/manifest.ts';
 import { loadCheckpoint } from '../engine/checkpoint.ts';
-import { parseArgs } from './args.ts';
+import { chooseOutput, isShippedModel, parseArgs } from './args.ts';
 import { runTraining, type RunIo } from './run.ts';
 import { CHECKPOINT_FILE } from './train-loop.ts';
 
@@ -82,6 +82,35 @@ describe('train CLI', () => {
   });
 });
 
+describe('train CLI arguments', () => {
+  it('reads --name value, --name=value and bare switches', () => {
+    const args = parseArgs(['--config', TINY, '--epochs=3', '--training.optimizer.lr', '1e-3', '--float16', '--fresh', '--stop-after', '5']);
+    expect(args.overrides).toEqual({ 'training.epochs': 3, 'training.optimizer.lr': 1e-3, float16: true });
+    expect([args.fresh, args.force, args.stopAfterSteps]).toEqual([true, false, 5]);
+    expect(parseArgs(['--config', TINY, '--float16', 'false', '--seed=-1']).overrides).toEqual({ float16: false, 'training.seed': -1 });
+    expect(() => parseArgs(['--config', TINY, '--seed', '-1'])).toThrow(/--seed needs a value; one that starts with a dash goes after "="/);
+    expect(() => parseArgs(['--config', TINY, '--stop-after', '0'])).toThrow(/--stop-after needs a positive whole number/);
+  });
+
+  it('writes a new models/<id>-<n> folder by default, whose id matches its name', () => {
+    const dir = join(work, 'default-out');
+    const config = JSON.parse(readFileSync(TINY, 'utf8'));
+    writeFileSync(join(work, 'default-out.json'), JSON.stringify({ ...config, output: join(dir, 'tiny-digits') }));
+    mkdirSync(join(dir, 'tiny-digits-1'), { recursive: true });
+    const chosen = chooseOutput(parseArgs(['--config', join(work, 'default-out.json')]));
+    expect(chosen.overrides.id).toBe('tiny-digits-2');
+    expect(resolve(chosen.overrides.output as string)).toBe(join(dir, 'tiny-digits-2'));
+  });
+
+  it('refuses to write over a shipped model without --force', () => {
+    const shipped = join(ROOT, 'models', 'digits');
+    expect(isShippedModel(shipped)).toBe(true);
+    expect(isShippedModel(join(work, 'models'))).toBe(false);
+    expect(() => chooseOutput(parseArgs(['--config', TINY, '--out', shipped]))).toThrow(/is a shipped model .*--force/);
+    expect(chooseOutput(parseArgs(['--config', TINY, '--out', shipped, '--force'])).overrides.output).toBe(shipped);
+  });
+});
+
 describe('train CLI process', () => {
   const cli = (args: string[]) =>
     spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'train', 'cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -97,6 +126,27 @@ describe('train CLI process', () => {
     child.stderr.on('data', (chunk) => (stderr += chunk));
     expect(await exit(child)).toBe(2);
     expect(stderr).toMatch(/bad\.json: invalid config[\s\S]*training\.epochs/);
+  });
+
+  it('lists every config with its title in --help', async () => {
+    const child = cli(['--help']);
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    expect(await exit(child)).toBe(0);
+    for (const name of readdirSync(join(ROOT, 'train', 'configs'))) {
+      const { title } = JSON.parse(readFileSync(join(ROOT, 'train', 'configs', name), 'utf8'));
+      expect(stdout).toMatch(new RegExp(`${name.replace('.', '\\.')} +${title.replace(/[()]/g, '\\$&')}`));
+    }
+  });
+
+  it('says where the model is and how a running server picks it up', async () => {
+    const out = join(work, 'models', 'cli-done');
+    const child = cli(['--config', TINY, '--out', out, '--run-dir', join(work, 'runs', 'cli-done'), '--judge', 'null', '--pretraining', 'null']);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    expect(await exit(child)).toBe(0);
+    expect(stderr).toContain(`model "tiny-digits" is ready in ${relative(ROOT, out)}`);
+    expect(stderr).toContain('restart `npm start`');
   });
 
   it('saves a checkpoint on Ctrl-C and exits with 130', async () => {

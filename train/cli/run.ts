@@ -234,9 +234,7 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
     });
 
     // The atlas shows decoded codes, not the training photos, so no dataset image is copied into the model folder.
-    const atlasCount = Math.min(train.count, 4000);
-    const atlasCodes = trainCodes.subarray(0, atlasCount * config.codeSize);
-    const atlas = buildAtlas(atlasCodes, config.codeSize, await codec.decode(atlasCodes, atlasCount), shape, train.ids.slice(0, atlasCount));
+    const atlas = await buildAtlas(trainCodes, config.codeSize, (c, n) => codec.decode(c, n), shape, train.ids, { labels: train.labels, seed: config.training?.seed ?? 1 });
 
     const attributesFile: AttributesFile = {
       attributes: Object.fromEntries(

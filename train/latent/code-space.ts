@@ -1,7 +1,7 @@
 import type { AttributesFile, Manifest } from '#core/manifest.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { attributeVectors, type AttributeVector } from './attribute-vectors.ts';
-import { buildAtlas, type AtlasIndex, type AtlasOptions } from './map.ts';
+import { buildAtlas, type AtlasIndex, type AtlasOptions, type DecodeCodes } from './map.ts';
 import { codeStatistics } from './statistics.ts';
 
 export interface CodeSpaceFiles {
@@ -14,9 +14,10 @@ export interface CodeSpaceFiles {
 
 /**
  * Everything a model folder derives from the training codes of any encoder: sampling statistics, attribute
- * vectors and the latent map. `codes` are the encoder's outputs for `dataset`'s images, in the same order.
+ * vectors and the latent map. `codes` are the encoder's outputs for `dataset`'s images, in the same order; `decode`
+ * draws the map's thumbnails from them.
  */
-export function codeSpaceFiles(codes: Float32Array, dim: number, dataset: Dataset, atlas: AtlasOptions = {}): CodeSpaceFiles {
+export async function codeSpaceFiles(codes: Float32Array, dim: number, dataset: Dataset, decode: DecodeCodes, atlas: AtlasOptions = {}): Promise<CodeSpaceFiles> {
   const stats = codeStatistics(codes, dataset.count, dim);
   const { vectors, skipped } = attributeVectors(codes, dataset.count, dim, dataset.attributes);
   const toFile = (v: AttributeVector) => ({
@@ -31,6 +32,6 @@ export function codeSpaceFiles(codes: Float32Array, dim: number, dataset: Datase
     latent: { dim, mean: Array.from(stats.mean), std: Array.from(stats.std), covariance: Array.from(stats.covariance) },
     attributes: { attributes: Object.fromEntries(Object.entries(vectors).map(([name, v]) => [name, toFile(v)])) },
     attributeReport: { separation: Object.fromEntries(Object.entries(vectors).map(([name, v]) => [name, v.separation])), skipped },
-    atlas: buildAtlas(codes, dim, dataset.images, dataset.shape, dataset.ids, atlas),
+    atlas: await buildAtlas(codes, dim, decode, dataset.shape, dataset.ids, { labels: dataset.labels, ...atlas }),
   };
 }

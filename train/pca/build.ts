@@ -4,7 +4,7 @@ import type { DatasetSplit } from '../data/split.ts';
 import { codeSpaceFiles } from '../latent/code-space.ts';
 import type { AtlasOptions } from '../latent/map.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from './export.ts';
-import { fitPca, type PcaOptions } from './fit.ts';
+import { fitPca, pcaDecode, type PcaOptions } from './fit.ts';
 import { reconstructionMetrics, runAutoencoderOnnx, type ReconstructionMetrics } from './metrics.ts';
 
 export interface PcaModelOptions {
@@ -61,7 +61,7 @@ export async function buildPcaModel(options: PcaModelOptions): Promise<PcaModelR
   const evaluateSeconds = since(start);
 
   start = performance.now();
-  const latent = codeSpaceFiles(trainRun.codes, model.dim, train, options.atlas);
+  const latent = await codeSpaceFiles(trainRun.codes, model.dim, train, async (c, n) => pcaDecode(model, c, n), options.atlas);
   const latentSeconds = since(start);
 
   const explainedVariance = model.variances.reduce((a, b) => a + b, 0) / model.totalVariance;

@@ -15,14 +15,14 @@ export async function addFixtureAtlas(modelDir: string, runtime: ModelRuntime, c
   const [channels, height, width] = runtime.imageShape;
   const random = Random.fromSeed(99);
   const codes = await runtime.encode(Array.from({ length: count }, () => syntheticImage(random, width).pixels));
-  const decoded = await runtime.decode(codes);
   const flat = (parts: Float32Array[]) => {
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     parts.reduce((offset, p) => (out.set(p, offset), offset + p.length), 0);
     return out;
   };
   const ids = codes.map((_, k) => `synthetic-${k}`);
-  const { png, index } = buildAtlas(flat(codes), runtime.dim, flat(decoded), [channels, height, width], ids, { grid: 6, thumbnail: width });
+  const decode = async (c: Float32Array, n: number) => flat(await runtime.decode(Array.from({ length: n }, (_, k) => c.slice(k * runtime.dim, (k + 1) * runtime.dim))));
+  const { png, index } = await buildAtlas(flat(codes), runtime.dim, decode, [channels, height, width], ids, { grid: 6, thumbnail: width });
   const files = { atlas: { path: 'atlas.png', bytes: png }, atlasIndex: { path: 'atlas.json', bytes: new TextEncoder().encode(JSON.stringify(index)) } };
   const manifestFile = path.join(modelDir, 'manifest.json');
   const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));

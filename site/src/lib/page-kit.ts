@@ -9,7 +9,7 @@ export function siteBase(): URL {
 }
 
 /** `?ep=wasm` pins the execution provider (benchmarks measure wasm even where WebGPU exists). */
-function preferredProvider(): ExecutionProvider | undefined {
+export function preferredProvider(): ExecutionProvider | undefined {
   const ep = new URLSearchParams(location.search).get('ep');
   return ep === 'wasm' || ep === 'webgpu' ? ep : undefined;
 }

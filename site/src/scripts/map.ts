@@ -1,4 +1,4 @@
-import { atlasIndexSchema, nearestItem, pointToLatent, type AtlasIndex } from '../lib/atlas.ts';
+import { atlasIndexSchema, latentAt, nearestItem, type AtlasIndex } from '../lib/atlas.ts';
 import { paint, type BrowserModel } from '../lib/browser-model.ts';
 import { element, loadSelectedModel, sayError, siteBase } from '../lib/page-kit.ts';
 
@@ -49,15 +49,25 @@ function showNearest(s: MapState): void {
   const k = nearestItem(s.atlas, s.cursor);
   if (k < 0) return;
   const { thumbnail } = s.atlas;
-  const { column, row } = s.atlas.items[k];
+  const { column, row, id, label } = s.atlas.items[k];
+  element('#map-thumb-caption').textContent = `Training code ${id ?? k + 1}${label === undefined ? '' : `, labelled ${label}`}, decoded`;
   const thumb = element<HTMLCanvasElement>('#map-thumb');
   thumb.width = thumbnail;
   thumb.height = thumbnail;
   thumb.getContext('2d')!.drawImage(s.sheet, column * thumbnail, row * thumbnail, thumbnail, thumbnail, 0, 0, thumbnail, thumbnail);
 }
 
+/** What the map holds: how its codes were drawn, and which classes it shows (the browser test reads this). */
+function describeMap(atlas: AtlasIndex): void {
+  const labels = [...new Set(atlas.items.map((item) => item.label).filter((l) => l !== undefined))].sort();
+  const sample = atlas.sample ? `${atlas.items.length} cells from a ${atlas.sample.kind} sample of ${atlas.sample.size.toLocaleString('en')} of the ${atlas.sample.of.toLocaleString('en')} training codes` : `${atlas.items.length} cells`;
+  const summary = element('#map-summary');
+  summary.textContent = labels.length ? `${sample}; classes on the map: ${labels.join(' ')}.` : `${sample}.`;
+  summary.dataset.labels = labels.join(',');
+}
+
 async function decodeAt(s: MapState): Promise<void> {
-  const [image] = await s.model.decode([pointToLatent(s.atlas, s.cursor)]);
+  const [image] = await s.model.decode([latentAt(s.atlas, s.cursor)]);
   paint(element<HTMLCanvasElement>('#map-decoded'), image);
 }
 
@@ -72,7 +82,7 @@ async function walk(s: MapState, path: [number, number][]): Promise<void> {
     const f = (target - lengths[i - 1]) / (lengths[i] - lengths[i - 1] || 1);
     return [path[i - 1][0] + f * (path[i][0] - path[i - 1][0]), path[i - 1][1] + f * (path[i][1] - path[i - 1][1])] as [number, number];
   });
-  const images = await s.model.decode(points.map((p) => pointToLatent(s.atlas, p)));
+  const images = await s.model.decode(points.map((p) => latentAt(s.atlas, p)));
   element('#map-walk').replaceChildren(
     ...images.map((image, k) => {
       const canvas = document.createElement('canvas');
@@ -94,6 +104,7 @@ async function loadAtlas(model: BrowserModel): Promise<void> {
   const sheet = await createImageBitmap(await (await fetch(new URL(files.atlas.path, folder))).blob());
   const { x, y } = atlas.bounds;
   state = { model, atlas, sheet, cursor: [(x[0] + x[1]) / 2, (y[0] + y[1]) / 2] };
+  describeMap(atlas);
   drawMap(state);
   showNearest(state);
   await decodeAt(state);
