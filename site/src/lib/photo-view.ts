@@ -1,5 +1,6 @@
 import type { RgbaImage } from '#core/image/decode.ts';
-import { downloadBlob, paint } from './browser-model.ts';
+import { paint } from './browser-model.ts';
+import { downloadBlob } from './downloads.ts';
 import type { UploadedPhoto } from './photo-subject.ts';
 
 /** The elements of one result view: the canvas, and the controls that only make sense for a whole photo. */

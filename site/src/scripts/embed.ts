@@ -1,5 +1,5 @@
 import { elementSnippet, iframeSnippet, normaliseSpec, WIDGET_TAGS } from '../lib/embed-snippet.ts';
-import { element } from '../lib/page-kit.ts';
+import { element } from '../lib/page-elements.ts';
 
 const form = element<HTMLFormElement>('#embed-form');
 const kind = element<HTMLSelectElement>('#embed-kind');

@@ -1,0 +1,36 @@
+/** A number field's allowed range and what it is called in the note. */
+export interface NumberRule {
+  min: number;
+  max: number;
+  fallback: number;
+  what: string;
+  /** Why the range ends there, for the note ("the most the API makes"). */
+  reason: string;
+}
+
+/** `value` brought into the rule's range (integers), and the sentence that says so when it had to be changed. */
+export function clampInteger(value: number, rule: NumberRule): { value: number; note?: string } {
+  if (!Number.isFinite(value)) return { value: rule.fallback, note: `${rule.what} must be a number; ${rule.fallback} is used.` };
+  const rounded = Math.round(value);
+  const clamped = Math.min(rule.max, Math.max(rule.min, rounded));
+  if (clamped === value) return { value };
+  if (clamped !== rounded) {
+    const bound = clamped === rule.max ? `at most ${rule.max}` : `at least ${rule.min}`;
+    return { value: clamped, note: `${rule.what} ${value} is out of range (${bound}, ${rule.reason}); ${clamped} is used.` };
+  }
+  return { value: clamped, note: `${rule.what} must be a whole number; ${clamped} is used.` };
+}
+
+/**
+ * Reads a number input through `rule`; a value that had to change is written back into the field and explained in
+ * `note`, so the page never silently uses another number than the one typed.
+ */
+export function readClampedInput(input: HTMLInputElement, rule: NumberRule, note: HTMLElement | null): number {
+  const { value, note: text } = clampInteger(input.value === '' ? NaN : Number(input.value), rule);
+  if (note) {
+    note.textContent = text ?? '';
+    note.hidden = !text;
+  }
+  if (text && document.activeElement !== input) input.value = String(value);
+  return value;
+}
