@@ -6,12 +6,14 @@ export interface NumberRule {
   what: string;
   /** Why the range ends there, for the note ("the most the API makes"). */
   reason: string;
+  /** Whole numbers only (the default); false keeps fractions. */
+  integer?: boolean;
 }
 
-/** `value` brought into the rule's range (integers), and the sentence that says so when it had to be changed. */
-export function clampInteger(value: number, rule: NumberRule): { value: number; note?: string } {
+/** `value` brought into the rule's range (and to a whole number), and the sentence that says so when it had to be changed. */
+export function clampNumber(value: number, rule: NumberRule): { value: number; note?: string } {
   if (!Number.isFinite(value)) return { value: rule.fallback, note: `${rule.what} must be a number; ${rule.fallback} is used.` };
-  const rounded = Math.round(value);
+  const rounded = rule.integer === false ? value : Math.round(value);
   const clamped = Math.min(rule.max, Math.max(rule.min, rounded));
   if (clamped === value) return { value };
   if (clamped !== rounded) {
@@ -26,7 +28,7 @@ export function clampInteger(value: number, rule: NumberRule): { value: number; 
  * `note`, so the page never silently uses another number than the one typed.
  */
 export function readClampedInput(input: HTMLInputElement, rule: NumberRule, note: HTMLElement | null): number {
-  const { value, note: text } = clampInteger(input.value === '' ? NaN : Number(input.value), rule);
+  const { value, note: text } = clampNumber(input.value === '' ? NaN : Number(input.value), rule);
   if (note) {
     note.textContent = text ?? '';
     note.hidden = !text;

@@ -45,8 +45,8 @@ export class ImageSlot {
     wireImageSource(root, element<HTMLInputElement>('[data-file]', root), accept);
     wireImageSource(root, element<HTMLInputElement>('[data-file-camera]', root), accept);
     element('[data-sample-button]', root).addEventListener('click', () => {
-      const seed = this.code.kind === 'sample' ? this.code.seed + 1 : seed + 1;
-      void this.useCode({ kind: 'sample', seed });
+      const next = this.code.kind === 'sample' ? this.code.seed + 1 : seed + 1;
+      void this.useCode({ kind: 'sample', seed: next });
     });
     const panel = root.querySelector<HTMLDetailsElement>('[data-crop]');
     if (panel) this.crop = new CropControls(root, panel, () => (this.upload?.framing ? (this.upload as FramedUpload) : undefined), (box, byUser) => this.moveBoxTo(box, byUser));

@@ -3,9 +3,8 @@ export const WIDGET_STYLE = `
 :host { display: block; max-width: 22rem; font: 15px/1.4 system-ui, sans-serif; color: #1b1f24; }
 figure { margin: 0; border: 1px solid #ccd3dc; border-radius: 8px; padding: 0.75rem; background: #fff; display: grid; gap: 0.5rem; }
 .stage { display: grid; grid-auto-flow: column; gap: 0.25rem; }
-canvas { width: 100%; aspect-ratio: 1; background: #111; border-radius: 6px; image-rendering: pixelated; }
-canvas.sharp { image-rendering: auto; }
-canvas.photo { aspect-ratio: auto; height: auto; image-rendering: auto; }
+canvas { width: 100%; aspect-ratio: 1; background: #111; border-radius: 6px; }
+canvas.photo { aspect-ratio: auto; height: auto; }
 [hidden] { display: none !important; }
 .controls { display: grid; gap: 0.5rem; }
 .row { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
@@ -16,4 +15,5 @@ button { font: inherit; min-height: 2.25rem; padding: 0.25rem 0.75rem; border-ra
 figcaption { font-size: 0.85rem; color: #4a5360; display: grid; gap: 0.25rem; }
 .error { color: #9b1c1c; font-weight: 600; }
 progress { width: 100%; }
+a { color: #1d4e89; font-weight: 600; justify-self: start; }
 `;
