@@ -25,14 +25,19 @@ export function clampNumber(value: number, rule: NumberRule): { value: number; n
 
 /**
  * Reads a number input through `rule`; a value that had to change is written back into the field and explained in
- * `note`, so the page never silently uses another number than the one typed.
+ * `note`, so the page never silently uses another number than the one typed. The note stays until the field changes.
  */
 export function readClampedInput(input: HTMLInputElement, rule: NumberRule, note: HTMLElement | null): number {
   const { value, note: text } = clampNumber(input.value === '' ? NaN : Number(input.value), rule);
-  if (note) {
+  const stillClamped = !text && input.dataset.clampedTo === input.value;
+  if (note && !stillClamped) {
     note.textContent = text ?? '';
     note.hidden = !text;
   }
-  if (text && document.activeElement !== input) input.value = String(value);
+  if (!stillClamped) delete input.dataset.clampedTo;
+  if (text && document.activeElement !== input) {
+    input.value = String(value);
+    input.dataset.clampedTo = input.value;
+  }
   return value;
 }
