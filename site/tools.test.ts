@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodedFacePhoto } from '../edge/testing/decoded-face.ts';
 import { launchChromium } from './testing/browser.ts';
 import { seriousAxeFindings } from './testing/page-checks.ts';
-import { buildTestSite, type TestSite } from './testing/site-fixture.ts';
+import { buildTestSite, writeFaceJpeg, type TestSite } from './testing/site-fixture.ts';
 import { serveStaticSite, type RunningServer } from './testing/static-server.ts';
 
 /** The tools as a visitor uses them: share links, clamp notes, downloads worth keeping, big photos, phone layout. */
@@ -66,6 +66,7 @@ describe('site tools in chromium', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('path')).toBe('spherical');
     const link = await sharedUrl(page, ['model', 'a', 'b', 't']);
     expect(new URL(link).searchParams.get('t')).toBe('0.3');
+    console.log(`morph share link of the fixture model: ${new URL(link).search.length} characters of query`);
 
     const again = await open(link);
     await expect.poll(() => again.locator('#morph-t').inputValue()).toBe('0.3');
@@ -136,9 +137,17 @@ describe('site tools in chromium', () => {
     const page = await open('attributes/');
     await page.selectOption('[data-model-select]', site.faceModelId);
     await page.waitForSelector(`html[data-model-ready="${site.faceModelId}"]`, { timeout: 30_000 });
-    await page.setInputFiles('#attr-source-file', file);
     const status = page.locator('[data-image-source="attr-source"] [data-source-status]');
-    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toMatch(/^Face found in big\.jpg \(8192×6144, downscaled here to 2364×1773\)/);
+    /** Upload to "Face found" on screen, in ms. */
+    const timeUpload = async (upload: string, found: RegExp) => {
+      const started = Date.now();
+      await page.setInputFiles('#attr-source-file', upload);
+      await expect.poll(() => status.textContent(), { timeout: 60_000, interval: 50 }).toMatch(found);
+      return Date.now() - started;
+    };
+    const phone = await timeUpload(await writeFaceJpeg(path.join(site.root, 'phone.jpg')), /^Face found in phone\.jpg \(640×480\)/);
+    const big = await timeUpload(file, /^Face found in big\.jpg \(8192×6144, downscaled here to 2364×1773\)/);
+    console.log(`upload to face found (fixture face model): 640×480 JPEG ${phone} ms, 8192×6144 JPEG ${big} ms (${(big / phone).toFixed(1)}× the small one)`);
     await expect.poll(() => page.locator('#attr-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([2364, 1773]);
     // The honest panel: the aligned face at its own resolution beside the model's reconstruction.
     const crop = page.locator('[data-image-source="attr-source"] [data-source-photo]');
