@@ -15,6 +15,7 @@ export interface AttributeParts {
   reset?: HTMLButtonElement | null;
   /** The id of each slider (ids are per document on the page, per shadow root in a widget). */
   sliderId: (name: string) => string;
+  announce: (message: string, isError?: boolean) => void;
 }
 
 interface SliderRow {
@@ -75,12 +76,17 @@ export class AttributeTool {
     return out;
   }
 
-  /** Sets every slider from raw strengths (absent names to 0), as a share link or "Reset" asks. */
+  /** Sets every slider from raw strengths (absent names to 0), as a share link or "Reset" asks; says which had to be clamped. */
   restore(strengths: Record<string, number>): void {
+    const clamped: string[] = [];
     for (const row of this.rows) {
-      row.input.value = String(snapToStep(row.label.sign * (strengths[row.label.name] ?? 0), row.scale));
+      const wanted = snapToStep(row.label.sign * (strengths[row.label.name] ?? 0), row.scale);
+      const value = Math.min(row.scale.max, Math.max(row.scale.min, wanted));
+      if (value !== wanted) clamped.push(`${row.label.label} ${formatValue(wanted, row.scale.decimals)} → ${formatValue(value, row.scale.decimals)}`);
+      row.input.value = String(value);
       this.showValue(row);
     }
+    if (clamped.length) this.parts.announce(`Clamped to the sliders' range: ${clamped.join(', ')}.`);
     this.changed();
   }
 

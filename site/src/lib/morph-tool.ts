@@ -84,7 +84,11 @@ export class MorphTool {
   }
 
   restore(state: Partial<MorphState>): void {
-    if (state.t !== undefined) this.parts.slider.value = String(Math.min(1, Math.max(0, state.t)));
+    if (state.t !== undefined) {
+      const t = Number.isFinite(state.t) ? Math.min(1, Math.max(0, state.t)) : 0.5;
+      if (t !== state.t) this.parts.announce(`The position ${state.t} is outside 0…1 (A to B); ${t} is used.`);
+      this.parts.slider.value = String(t);
+    }
     if (state.path) {
       this.fixedPath = state.path;
       for (const radio of this.parts.pathRadios ?? []) radio.checked = radio.value === state.path;

@@ -29,6 +29,7 @@ const tool = new AttributeTool({
   sliders: element('#attr-sliders'),
   reset: element<HTMLButtonElement>('#attr-reset'),
   sliderId: (name) => `attr-${name}`,
+  announce,
 });
 const source = new ImageSlot(element('[data-image-source="attr-source"]'), (subject) => tool.setSubject(subject), 5);
 

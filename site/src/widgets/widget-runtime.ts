@@ -34,7 +34,7 @@ async function mountAttributes(parts: WidgetParts, model: BrowserModel): Promise
   const subject = await subjectFrom(parts, model, { code: 'code', url: 'src' }, numberAttribute(parts, 'seed', { ...SEED, fallback: 5 }));
   const sliders = document.createElement('div');
   parts.controls.append(sliders);
-  const tool = new AttributeTool({ view: photoView(parts), canvas: parts.canvas, sliders, sliderId: () => 'attribute-strength' });
+  const tool = new AttributeTool({ view: photoView(parts), canvas: parts.canvas, sliders, sliderId: () => 'attribute-strength', announce: announcer(parts) });
   const link = openInSite(parts, 'attributes', () => ({ model: model.manifest.id, z: latentToParam(subject.latent), edit: strengthsToParam(tool.strengths) || undefined }));
   tool.onChange = link;
   tool.setModel(model, [name]);

@@ -10,6 +10,9 @@ canvas.photo { aspect-ratio: auto; height: auto; }
 .row { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; }
 label { font-weight: 600; }
 input[type=range] { flex: 1; min-width: 8rem; min-height: 1.75rem; accent-color: #1d4e89; }
+.slider { display: grid; grid-template-columns: minmax(4rem, max-content) minmax(0, 1fr) 3rem; gap: 0.5rem; align-items: center; }
+.slider input[type=range] { min-width: 0; }
+output { font-variant-numeric: tabular-nums; text-align: right; }
 button { font: inherit; min-height: 2.25rem; padding: 0.25rem 0.75rem; border-radius: 6px; border: 1px solid #1d4e89; background: #1d4e89; color: #fff; cursor: pointer; }
 :focus-visible { outline: 3px solid #f4a261; outline-offset: 2px; }
 figcaption { font-size: 0.85rem; color: #4a5360; display: grid; gap: 0.25rem; }
