@@ -1,44 +1,32 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodedFacePhoto } from '../edge/testing/decoded-face.ts';
-import { launchChromium } from './testing/browser.ts';
+import { startBrowserSession, testArtifacts, type BrowserSession } from './testing/browser-session.ts';
 import { seriousAxeFindings } from './testing/page-checks.ts';
-import { buildTestSite, writeFaceJpeg, type TestSite } from './testing/site-fixture.ts';
+import { writeFaceJpeg } from './testing/site-fixture.ts';
 import { serveStaticSite, type RunningServer } from './testing/static-server.ts';
 
 /** The tools as a visitor uses them: share links, clamp notes, downloads worth keeping, big photos, phone layout. */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifacts = path.join(here, 'test-artifacts', 'tools');
-
-let site: TestSite;
-let server: RunningServer;
+let session: BrowserSession;
 let blog: RunningServer | undefined;
-let browser: Browser;
-let context: BrowserContext;
 
 beforeAll(async () => {
-  site = await buildTestSite();
-  server = await serveStaticSite({ dir: site.distDir });
-  browser = await launchChromium();
-  context = await browser.newContext({ acceptDownloads: true });
-  await rm(artifacts, { recursive: true, force: true });
-  await mkdir(artifacts, { recursive: true });
+  session = await startBrowserSession(testArtifacts(path.dirname(fileURLToPath(import.meta.url)), 'tools'));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([server?.close(), blog?.close()]);
-  if (site) await rm(site.root, { recursive: true, force: true });
+  await blog?.close();
+  await session?.close();
 });
 
 async function open(pathname: string, width = 1280): Promise<Page> {
-  const page = await context.newPage();
+  const page = await session.context.newPage();
   await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
-  await page.goto(pathname.startsWith('http') ? pathname : `${server.url}/${pathname}`);
+  await page.goto(pathname.startsWith('http') ? pathname : `${session.server.url}/${pathname}`);
   await page.waitForSelector('html[data-model-ready]', { timeout: 30_000 });
   return page;
 }
@@ -131,12 +119,12 @@ describe('site tools in chromium', () => {
   });
 
   it('a 50-megapixel JPEG is downscaled in the browser, its face found and edited', async () => {
-    const file = path.join(site.root, 'big.jpg');
+    const file = path.join(session.site.root, 'big.jpg');
     const small = decodedFacePhoto(640, 480, 4);
     await sharp(small.data, { raw: { width: 640, height: 480, channels: 4 } }).resize(8192, 6144).jpeg({ quality: 85 }).toFile(file);
     const page = await open('attributes/');
-    await page.selectOption('[data-model-select]', site.faceModelId);
-    await page.waitForSelector(`html[data-model-ready="${site.faceModelId}"]`, { timeout: 30_000 });
+    await page.selectOption('[data-model-select]', session.site.faceModelId);
+    await page.waitForSelector(`html[data-model-ready="${session.site.faceModelId}"]`, { timeout: 30_000 });
     const status = page.locator('[data-image-source="attr-source"] [data-source-status]');
     /** Upload to "Face found" on screen, in ms. */
     const timeUpload = async (upload: string, found: RegExp) => {
@@ -145,7 +133,7 @@ describe('site tools in chromium', () => {
       await expect.poll(() => status.textContent(), { timeout: 60_000, interval: 50 }).toMatch(found);
       return Date.now() - started;
     };
-    const phone = await timeUpload(await writeFaceJpeg(path.join(site.root, 'phone.jpg')), /^Face found in phone\.jpg \(640×480\)/);
+    const phone = await timeUpload(await writeFaceJpeg(path.join(session.site.root, 'phone.jpg')), /^Face found in phone\.jpg \(640×480\)/);
     const big = await timeUpload(file, /^Face found in big\.jpg \(8192×6144, downscaled here to 2364×1773\)/);
     console.log(`upload to face found (fixture face model): 640×480 JPEG ${phone} ms, 8192×6144 JPEG ${big} ms (${(big / phone).toFixed(1)}× the small one)`);
     await expect.poll(() => page.locator('#attr-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([2364, 1773]);
@@ -178,7 +166,7 @@ describe('site tools in chromium', () => {
       const picture = await page.locator('#attr-canvas').boundingBox();
       expect(picture!.y).toBeGreaterThanOrEqual(-1);
       expect(picture!.y).toBeLessThan(width > 500 ? 900 : 844);
-      await page.screenshot({ path: path.join(artifacts, `attributes-sliding-${width}.png`) });
+      await page.screenshot({ path: path.join(session.artifacts, `attributes-sliding-${width}.png`) });
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
       expect(await seriousAxeFindings(page)).toEqual([]);
       await page.close();
@@ -192,13 +180,13 @@ describe('site tools in chromium', () => {
     const [a, b] = ['a', 'b'].map((key) => link.searchParams.get(key));
     blog = await serveStaticSite({
       html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A blog post</title>
-        <script type="module" src="${server.url}/widgets.js"></script></head>
+        <script type="module" src="${session.server.url}/widgets.js"></script></head>
         <body><main><h1>My post</h1>
-        <latent-morph model="${site.modelId}" a-code="${a}" b-code="${b}" t="0.25"></latent-morph>
-        <latent-sample model="${site.modelId}" temperature="5"></latent-sample>
+        <latent-morph model="${session.site.modelId}" a-code="${a}" b-code="${b}" t="0.25"></latent-morph>
+        <latent-sample model="${session.site.modelId}" temperature="5"></latent-sample>
         </main></body></html>`,
     });
-    const post = await context.newPage();
+    const post = await session.context.newPage();
     await post.goto(blog.url);
     await post.waitForSelector('latent-morph[data-ready="true"]', { timeout: 30_000 });
     expect(await post.locator('latent-morph input[type="range"]').inputValue()).toBe('0.25');
@@ -207,7 +195,7 @@ describe('site tools in chromium', () => {
     await post.waitForSelector('latent-sample[data-ready="true"]', { timeout: 30_000 });
     expect(await post.locator('latent-sample .status').textContent()).toContain('temperature="5": 5 is out of range (at most 2');
     expect(await seriousAxeFindings(post)).toEqual([]);
-    await post.screenshot({ path: path.join(artifacts, 'widgets.png'), fullPage: true });
+    await post.screenshot({ path: path.join(session.artifacts, 'widgets.png'), fullPage: true });
     await post.close();
   });
 });

@@ -129,7 +129,8 @@ export class AttributeTool {
 
   private showValue({ label, input, output, scale }: SliderRow): void {
     const value = snapToStep(Number(input.value), scale);
-    const decimals = Math.max(1, scale.decimals);
+    // Two decimals on every slider, so the column of values lines up whatever each slider's step.
+    const decimals = Math.max(2, scale.decimals);
     output.textContent = formatValue(value, decimals);
     const direction = value < 0 ? label.opposite : label.label.toLowerCase();
     input.setAttribute('aria-valuetext', value === 0 ? 'no change' : `${direction}, ${formatValue(Math.abs(value), decimals)}`);
