@@ -133,14 +133,18 @@ describe('site tools in chromium', () => {
       await expect.poll(() => status.textContent(), { timeout: 60_000, interval: 50 }).toMatch(found);
       return Date.now() - started;
     };
-    const phone = await timeUpload(await writeFaceJpeg(path.join(session.site.root, 'phone.jpg')), /^Face found in phone\.jpg \(640×480\)/);
+    const phoneFile = await writeFaceJpeg(path.join(session.site.root, 'phone.jpg'));
+    const phoneFound = /^Face found in phone\.jpg \(640×480\)/;
+    // The first upload also fetches and warms the face aligner: timed uploads come after it.
+    await timeUpload(phoneFile, phoneFound);
     const big = await timeUpload(file, /^Face found in big\.jpg \(8192×6144, downscaled here to 2364×1773\)/);
-    console.log(`upload to face found (fixture face model): 640×480 JPEG ${phone} ms, 8192×6144 JPEG ${big} ms (${(big / phone).toFixed(1)}× the small one)`);
     await expect.poll(() => page.locator('#attr-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([2364, 1773]);
-    // The honest panel: the aligned face at its own resolution beside the model's reconstruction.
     const crop = page.locator('[data-image-source="attr-source"] [data-source-photo]');
+    // The honest panel: the aligned face at its own resolution beside the model's reconstruction.
     expect(await crop.isVisible()).toBe(true);
     expect(await crop.evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(64);
+    const phone = await timeUpload(phoneFile, phoneFound);
+    console.log(`upload to face found (fixture face model, aligner warm): 640×480 JPEG ${phone} ms, 8192×6144 JPEG ${big} ms (${(big / phone).toFixed(1)}× the small one)`);
     await page.close();
   });
 
