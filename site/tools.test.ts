@@ -148,7 +148,7 @@ describe('site tools in chromium', () => {
     await page.close();
   });
 
-  it('attributes at 390 and 1280 px: equal slider widths, no label over a slider, the picture stays in view, no serious axe findings', async () => {
+  it('attributes at 390 and 1280 px: equal slider widths, no label over a slider, the picture stays in view; morph and generate fit 390 px; no serious axe findings', async () => {
     for (const width of [390, 1280]) {
       const page = await open('attributes/', width);
       await page.waitForSelector('#attr-sliders input[type="range"]');
@@ -173,6 +173,13 @@ describe('site tools in chromium', () => {
       await page.screenshot({ path: path.join(session.artifacts, `attributes-sliding-${width}.png`) });
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
       expect(await seriousAxeFindings(page)).toEqual([]);
+      await page.close();
+    }
+    for (const pathname of ['morph/', 'generate/']) {
+      const page = await open(pathname, 390);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      expect(await seriousAxeFindings(page)).toEqual([]);
+      await page.screenshot({ path: path.join(session.artifacts, `${pathname.replace('/', '')}-390.png`), fullPage: true });
       await page.close();
     }
   });
