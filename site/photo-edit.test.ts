@@ -1,36 +1,32 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageHeader } from '#core/image/sniff.ts';
-import { launchChromium } from './testing/browser.ts';
+import { startBrowserSession, testArtifacts, type BrowserSession } from './testing/browser-session.ts';
 import { attributeRepaintTimes, canvasFingerprint, seriousAxeFindings } from './testing/page-checks.ts';
-import { buildTestSite, writeFaceJpeg, writeFacePng, type TestSite } from './testing/site-fixture.ts';
+import { writeFaceJpeg, writeFacePng, type TestSite } from './testing/site-fixture.ts';
 import { serveStaticSite, type RunningServer } from './testing/static-server.ts';
 
 /** Your own photo back, edited: the attributes page and widget paste edits into the whole upload, in the browser. */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifacts = path.join(here, 'test-artifacts', 'photo');
 const SLIDER_MOVES = 40;
 
+let session: BrowserSession;
 let site: TestSite;
 let server: RunningServer;
 let blog: RunningServer | undefined;
 let browser: Browser;
+let artifacts: string;
 
 beforeAll(async () => {
-  site = await buildTestSite();
-  server = await serveStaticSite({ dir: site.distDir });
-  browser = await launchChromium();
-  await rm(artifacts, { recursive: true, force: true });
-  await mkdir(artifacts, { recursive: true });
+  session = await startBrowserSession(testArtifacts(path.dirname(fileURLToPath(import.meta.url)), 'photo'));
+  ({ site, server, browser, artifacts } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([server?.close(), blog?.close()]);
-  if (site) await rm(site.root, { recursive: true, force: true });
+  await blog?.close();
+  await session?.close();
 });
 
 const size = (canvas: Locator) => canvas.evaluate((c: HTMLCanvasElement) => [c.width, c.height]);

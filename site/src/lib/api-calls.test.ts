@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributesApiCall, morphApiCall } from './api-calls.ts';
+import { attributesApiCall, morphApiCall, sampleApiCall } from './api-calls.ts';
 
 const latent = new Float32Array([0.12345, -1]);
 
@@ -24,5 +24,12 @@ describe('API calls shown by the pages', () => {
     expect(text).toContain("-F 'a=@a.jpg' -F 'b=@b.jpg'");
     expect(text).toContain('detail=keep');
     expect(text).not.toContain('detail=keep&');
+  });
+
+  it('asks for the decoder\'s pictures at the download size, leaving resample to the API default (bilinear)', () => {
+    expect(morphApiCall('https://x', 'digits', { a: latent, b: latent, frames: 12, path: 'spherical' })).toContain('/morph?frames=12&path=spherical&format=gif&size=256');
+    expect(attributesApiCall('https://x', 'faces', latent, { Young: -1.5 })).toContain("'https://x/v1/models/faces/attributes?size=256'");
+    expect(sampleApiCall('https://x', 'faces', 42, 8, 1)).toBe("curl 'https://x/v1/models/faces/sample?seed=42&n=8&temperature=1&size=256' -o samples.png");
+    expect(morphApiCall('https://x', 'digits', { a: latent, b: latent, frames: 12, path: 'linear' })).not.toContain('resample');
   });
 });

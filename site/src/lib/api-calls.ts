@@ -1,7 +1,9 @@
 /**
  * Equivalent HTTP requests for what a page just did (edge/schemas.ts: options in the query string, images as multipart
- * fields, latents as JSON), so developers can copy them into their own code.
+ * fields, latents as JSON), so developers can copy them into their own code. Pictures the decoder draws are asked for at
+ * the size the page downloads them (DOWNLOAD_SIDE), smoothly scaled: bilinear is the API's default `resample`.
  */
+import { DOWNLOAD_SIDE } from './downloads.ts';
 
 const rounded = (latent: Float32Array) => Array.from(latent, (v) => Number(v.toFixed(4)));
 
@@ -20,7 +22,7 @@ const fileField = (field: string, name: string) => `'${field}=@${name.replace(/'
 
 /** `photos`: the two uploads' file names when the page shows their sharp morph (both faces aligned). */
 export function morphApiCall(origin: string, modelId: string, options: { a: Float32Array; b: Float32Array; frames: number; path: string; photos?: [string, string] }): string {
-  const url = `${origin}/v1/models/${modelId}/morph?frames=${options.frames}&path=${options.path}&format=gif`;
+  const url = `${origin}/v1/models/${modelId}/morph?frames=${options.frames}&path=${options.path}&format=gif&size=${DOWNLOAD_SIDE}`;
   const [a, b] = options.photos ?? ['a.png', 'b.png'];
   return [
     options.photos
@@ -35,6 +37,7 @@ export function morphApiCall(origin: string, modelId: string, options: { a: Floa
 
 export function attributesApiCall(origin: string, modelId: string, latent: Float32Array, edits: Record<string, number>, upload?: UploadedFile): string {
   const url = `${origin}/v1/models/${modelId}/attributes`;
+  const faceUrl = `${url}?size=${DOWNLOAD_SIDE}`;
   const attributes = `-F 'attributes=${JSON.stringify(edits)}'`;
   const head = upload
     ? [
@@ -42,10 +45,10 @@ export function attributesApiCall(origin: string, modelId: string, latent: Float
         '# (detail=keep&output=photo, its default for a face it finds; JPEG in, JPEG out).',
         `curl -X POST '${url}' \\\n  -F ${fileField('image', upload.name)} ${attributes} \\\n  -o edited.${upload.format === 'jpeg' ? 'jpg' : 'png'}`,
       ]
-    : ['# With your own image (a photo with a face comes back whole, edited; see detail and output in the API docs):', `curl -X POST '${url}' \\\n  -F image=@face.png ${attributes} \\\n  -o edited.png`];
-  return [...head, '', "# With the code shown on this page (the decoder's face at the model's size):", curlJson(url, { latent: rounded(latent), attributes: edits }, 'edited.png')].join('\n');
+    : ['# With your own image (a photo with a face comes back whole, edited; see detail and output in the API docs):', `curl -X POST '${faceUrl}' \\\n  -F image=@face.png ${attributes} \\\n  -o edited.png`];
+  return [...head, '', "# With the code shown on this page (the decoder's face, smoothly scaled to ${DOWNLOAD_SIDE} px):", curlJson(faceUrl, { latent: rounded(latent), attributes: edits }, 'edited.png')].join('\n');
 }
 
 export function sampleApiCall(origin: string, modelId: string, seed: number, count: number, temperature: number): string {
-  return `curl '${origin}/v1/models/${modelId}/sample?seed=${seed}&n=${count}&temperature=${temperature}' -o samples.png`;
+  return `curl '${origin}/v1/models/${modelId}/sample?seed=${seed}&n=${count}&temperature=${temperature}&size=${DOWNLOAD_SIDE}' -o samples.png`;
 }

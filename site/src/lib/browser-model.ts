@@ -93,18 +93,3 @@ export function paint(canvas: HTMLCanvasElement, image: RgbaImage): void {
   const pixels = new ImageData(new Uint8ClampedArray(image.data.buffer as ArrayBuffer, image.data.byteOffset, image.data.byteLength), image.width, image.height);
   context.putImageData(pixels, 0, 0);
 }
-
-export function downloadBytes(bytes: Uint8Array, fileName: string, type: string): void {
-  downloadBlob(new Blob([bytes as BlobPart], { type }), fileName);
-}
-
-export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -22,4 +22,9 @@ describe('embed snippets', () => {
     expect(html).toContain('src="https://lab/embed/frame/?widget=attributes&amp;model=faces&amp;attribute=Smiling"');
     expect(html).toContain('title="latentlab attributes widget"');
   });
+
+  it('passes a share link\'s codes and position through to the widget', () => {
+    const spec = normaliseSpec('morph', { model: 'faces', 'a-code': 'AAAA', 'b-code': 'BBBB', t: '0.25' });
+    expect(spec.attributes).toEqual({ model: 'faces', 'a-code': 'AAAA', 'b-code': 'BBBB', t: '0.25' });
+  });
 });

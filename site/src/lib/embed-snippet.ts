@@ -3,8 +3,8 @@ export const WIDGET_TAGS = { morph: 'latent-morph', attributes: 'latent-attribut
 export type WidgetName = keyof typeof WIDGET_TAGS;
 
 const ALLOWED_ATTRIBUTES: Record<WidgetName, string[]> = {
-  morph: ['model', 'a', 'b', 'path'],
-  attributes: ['model', 'attribute', 'src', 'seed'],
+  morph: ['model', 'a', 'b', 'path', 'a-code', 'b-code', 't'],
+  attributes: ['model', 'attribute', 'src', 'seed', 'code', 'strength'],
   sample: ['model', 'seed', 'temperature'],
 };
 

@@ -1,15 +1,24 @@
 import type { RgbaImage } from '#core/image/decode.ts';
 import { readImageHeader, type ImageFormat } from '#core/image/sniff.ts';
 import { InputError } from '#core/errors.ts';
+import { jpegOrientation } from '#core/image/exif.ts';
 
-/** The same upload limit as the API, so what works here also works as an HTTP call. */
-export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
+/**
+ * Browser uploads may be larger than the API's, since they are downscaled here before anything else sees them: a
+ * 50-megapixel phone JPEG is 15–30 MB. The header is still checked first, so a file that claims more is refused.
+ */
+export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+const SOURCE_LIMITS = { maxWidth: 16_384, maxHeight: 16_384, maxPixels: 64_000_000 };
+/** What the page works on: enough for a sharp edited photo, small enough that a slider move repaints at once. */
+export const MAX_WORKING_PIXELS = 4_194_304;
 
 export interface PickedImage {
   name: string;
   image: RgbaImage;
   /** The file's own format (by magic bytes): an edited photo is downloaded in it (JPEG stays JPEG). */
   format: ImageFormat;
+  /** The upload's own size when it was downscaled to MAX_WORKING_PIXELS. */
+  downscaledFrom?: { width: number; height: number };
 }
 
 /** A pixel spread below this (on 0..255) means a blank frame: nothing the model could encode meaningfully. */
@@ -28,26 +37,38 @@ function hasContent(image: RgbaImage): boolean {
   return max - min >= MIN_CONTENT_SPREAD;
 }
 
+/** The size the photo is shown at (EXIF-turned JPEGs swap sides) and, when over MAX_WORKING_PIXELS, the size to decode it to. */
+function workingSize(bytes: Uint8Array, header: { format: ImageFormat; width: number; height: number }) {
+  const turned = header.format === 'jpeg' && jpegOrientation(bytes) >= 5;
+  const shown = turned ? { width: header.height, height: header.width } : { width: header.width, height: header.height };
+  const scale = Math.sqrt(MAX_WORKING_PIXELS / (shown.width * shown.height));
+  if (scale >= 1) return { shown };
+  return { shown, resize: { width: Math.max(1, Math.floor(shown.width * scale)), height: Math.max(1, Math.floor(shown.height * scale)) } };
+}
+
 /**
- * Uploaded bytes -> RGBA pixels. The header is checked by the core (format by magic bytes, size limits) before the
- * browser decodes anything, so a decompression bomb is refused just as the API refuses it.
+ * Uploaded bytes -> RGBA pixels, downscaled by the browser's decoder (high quality) when the photo has more than
+ * MAX_WORKING_PIXELS. The header is checked by the core (format by magic bytes, size limits) before the browser
+ * decodes anything, so a decompression bomb is refused just as the API refuses it.
  */
 export async function decodeUpload(blob: Blob, name = 'image'): Promise<PickedImage> {
   if (blob.size > MAX_UPLOAD_BYTES) {
-    throw new InputError(413, 'too_large', `${name} is ${(blob.size / 1048576).toFixed(1)} MB; the limit is 8 MB.`);
+    throw new InputError(413, 'too_large', `${name} is ${(blob.size / 1048576).toFixed(1)} MB; the limit here is ${MAX_UPLOAD_BYTES / 1048576} MB.`);
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const header = readImageHeader(bytes);
+  const header = readImageHeader(bytes, SOURCE_LIMITS);
+  const { shown, resize } = workingSize(bytes, header);
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(new Blob([bytes], { type: `image/${header.format}` }));
+    const options: ImageBitmapOptions = resize ? { resizeWidth: resize.width, resizeHeight: resize.height, resizeQuality: 'high' } : {};
+    bitmap = await createImageBitmap(new Blob([bytes], { type: `image/${header.format}` }), options);
   } catch {
     throw new InputError(400, 'corrupt_image', `${name} looks like a ${header.format.toUpperCase()} file but could not be decoded.`);
   }
   const image = bitmapToRgba(bitmap);
   bitmap.close();
   if (!hasContent(image)) throw new InputError(422, 'no_content', `${name} is a single flat colour: there is nothing to encode.`);
-  return { name, image, format: header.format };
+  return { name, image, format: header.format, downscaledFrom: resize && shown };
 }
 
 export function bitmapToRgba(source: CanvasImageSource & { width: number; height: number }): RgbaImage {

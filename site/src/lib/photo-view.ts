@@ -1,5 +1,6 @@
 import type { RgbaImage } from '#core/image/decode.ts';
-import { downloadBlob, paint } from './browser-model.ts';
+import { paint } from './browser-model.ts';
+import { downloadBlob, downloadPng, DOWNLOAD_SIDE } from './downloads.ts';
 import type { UploadedPhoto } from './photo-subject.ts';
 
 /** The elements of one result view: the canvas, and the controls that only make sense for a whole photo. */
@@ -10,6 +11,7 @@ export interface PhotoViewParts {
   /** 0: all edited … 1: all original; the original shows left of the split. */
   compare: HTMLInputElement;
   compareOut?: HTMLOutputElement | null;
+  /** Saves what the view shows: the edited photo, or the decoder's face at DOWNLOAD_SIDE pixels. */
   download: HTMLButtonElement;
 }
 
@@ -32,14 +34,18 @@ export function photoViewParts(root: HTMLElement): PhotoViewParts {
 const asImageData = (image: RgbaImage) => new ImageData(new Uint8ClampedArray(image.data.buffer as ArrayBuffer, image.data.byteOffset, image.data.byteLength), image.width, image.height);
 
 /**
- * A result canvas that shows either the decoder's face (pixelated, model size) or the user's whole photo edited at its
- * own resolution, with a before/after split and a full-resolution download in the upload's format.
+ * A result canvas that shows either the decoder's face (model size, smoothly scaled by CSS) or the user's whole photo
+ * edited at its own resolution, with a before/after split and a full-resolution download in the upload's format; the
+ * face downloads as a PNG of DOWNLOAD_SIDE pixels.
  */
 export class PhotoView {
   private photo?: UploadedPhoto;
   private original?: { from: RgbaImage; pixels: ImageData };
   private edited?: ImageData;
+  private face?: RgbaImage;
   private readonly faceLabel: string;
+  /** The file name stem of face downloads ("attributes-faces"). */
+  downloadName = 'result';
 
   constructor(
     private readonly parts: PhotoViewParts,
@@ -59,7 +65,9 @@ export class PhotoView {
   showFace(image: RgbaImage): void {
     this.photo = undefined;
     this.edited = undefined;
+    this.face = image;
     this.parts.photoControls.hidden = true;
+    this.parts.download.textContent = `Download PNG (${DOWNLOAD_SIDE} px)`;
     this.parts.canvas.classList.remove('photo');
     this.parts.canvas.setAttribute('aria-label', this.faceLabel);
     paint(this.parts.canvas, image);
@@ -71,8 +79,10 @@ export class PhotoView {
     const from = photo.source.photo;
     if (this.original?.from !== from) this.original = { from, pixels: asImageData(from) };
     this.photo = photo;
+    this.face = undefined;
     this.edited = asImageData(edited);
     this.parts.photoControls.hidden = false;
+    this.parts.download.textContent = 'Download edited photo';
     canvas.classList.add('photo');
     canvas.setAttribute('aria-label', `${photo.name} (${from.width}×${from.height}) with the edit applied; the compare slider uncovers the original`);
     this.paintSplit();
@@ -97,7 +107,11 @@ export class PhotoView {
 
   /** The edited photo alone (never the split), at the upload's width and height; JPEG stays JPEG, others become PNG. */
   private async download(): Promise<void> {
-    const { edited, photo } = this;
+    const { edited, photo, face } = this;
+    if (face) {
+      const size = downloadPng(face, `${this.downloadName}.png`);
+      return this.onDownloaded(`PNG downloaded (${size} pixels, smoothly upscaled from the model's ${face.width}×${face.height}).`);
+    }
     if (!edited || !photo) return;
     const jpeg = photo.source.format === 'jpeg';
     const canvas = Object.assign(document.createElement('canvas'), { width: edited.width, height: edited.height });

@@ -1,5 +1,8 @@
+import { attributeLabel } from './attribute-labels.ts';
 import type { BrowserModel } from './browser-model.ts';
-import { element, preferredProvider, say, sayError, siteBase } from './page-kit.ts';
+import { preferredProvider } from './model-select.ts';
+import { element, say, sayError } from './page-elements.ts';
+import { siteBase } from './site-base.ts';
 import type { WebcamSession } from './webcam.ts';
 
 /** The page's model, shared with its other controls: openModel hands every caller with the same options one instance. */
@@ -12,7 +15,8 @@ async function pageModel(): Promise<BrowserModel> {
 function fillAttributes(select: HTMLSelectElement, model: BrowserModel): void {
   const previous = select.value;
   const names = Object.keys(model.attributes);
-  select.replaceChildren(new Option('none', ''), ...names.map((name) => new Option(name.replaceAll('_', ' '), name)));
+  // The page's direction names ("Older", "Smile"), in the same order; `edit` applies each label's sign.
+  select.replaceChildren(new Option('none', ''), ...names.map((name) => new Option(attributeLabel(name).label, name)));
   select.value = names.includes(previous) ? previous : names.includes('Smiling') ? 'Smiling' : '';
 }
 
@@ -36,7 +40,8 @@ export function mountWebcam(root: HTMLElement): void {
     const entry = model && attribute.value ? model.attributes[attribute.value] : undefined;
     if (!entry) return undefined;
     const [, high] = entry.suggestedRange;
-    return Float32Array.from(entry.vector, (v) => v * Number(strength.value) * high);
+    const scale = Number(strength.value) * high * attributeLabel(attribute.value).sign;
+    return Float32Array.from(entry.vector, (v) => v * scale);
   };
   strength.addEventListener('input', () => (strengthOut.value = Number(strength.value).toFixed(2)));
   // The page's loader marks <html data-model-ready> once its model runs: the attribute list follows that model.

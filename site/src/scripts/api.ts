@@ -1,5 +1,5 @@
 import { renderOpenApi, type OpenApiDocument } from '../lib/openapi-render.ts';
-import { element, say } from '../lib/page-kit.ts';
+import { element, say } from '../lib/page-elements.ts';
 
 const status = element('#api-status');
 const embedded = document.getElementById('openapi-document')?.textContent;

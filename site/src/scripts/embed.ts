@@ -1,5 +1,6 @@
 import { elementSnippet, iframeSnippet, normaliseSpec, WIDGET_TAGS } from '../lib/embed-snippet.ts';
-import { element } from '../lib/page-kit.ts';
+import { copyText } from '../lib/api-call-panel.ts';
+import { element } from '../lib/page-elements.ts';
 
 const form = element<HTMLFormElement>('#embed-form');
 const kind = element<HTMLSelectElement>('#embed-kind');
@@ -41,13 +42,7 @@ model.addEventListener('change', fillAttributes);
 form.addEventListener('input', update);
 form.addEventListener('change', update);
 form.addEventListener('submit', (event) => event.preventDefault());
-element('#embed-copy').addEventListener('click', async () => {
-  const status = element('#embed-status');
-  await navigator.clipboard.writeText(snippet).then(
-    () => (status.textContent = 'Snippet copied.'),
-    () => (status.textContent = 'Select the snippet above and copy it (the clipboard is not available here).'),
-  );
-});
+element('#embed-copy').addEventListener('click', () => void copyText(snippet, 'Snippet', (message) => (element('#embed-status').textContent = message)));
 
 fillAttributes();
 update();

@@ -1,67 +1,50 @@
-import { sampleLatents } from '#core/latent.ts';
-import { sampleApiCall } from '../lib/api-calls.ts';
-import { paint, type BrowserModel } from '../lib/browser-model.ts';
-import { coalesced } from '../lib/coalesce.ts';
-import { element, loadSelectedModel, say } from '../lib/page-kit.ts';
+import { ApiCallPanel } from '../lib/api-call-panel.ts';
+import { loadSelectedModel } from '../lib/model-select.ts';
+import { element, say } from '../lib/page-elements.ts';
+import { SampleTool } from '../lib/sample-tool.ts';
+import { ShareLink, sharedParams } from '../lib/share-link.ts';
 
 const SAMPLE_COUNT = 8;
 const select = document.querySelector<HTMLSelectElement>('[data-model-select]');
 const status = element('[data-status]');
-const seedInput = element<HTMLInputElement>('#gen-seed');
-const temperatureInput = element<HTMLInputElement>('#gen-temperature');
 const grid = element('#gen-grid');
-let model: BrowserModel | undefined;
-
-function seed(): number {
-  const value = Math.floor(Number(seedInput.value));
-  return Number.isFinite(value) && value >= 0 ? value % 2 ** 32 : 0;
-}
+const announce = (message: string, isError = false) => say(status, message, isError);
 
 const canvases = Array.from({ length: SAMPLE_COUNT }, (_, k) => {
   const item = document.createElement('li');
-  const canvas = document.createElement('canvas');
-  canvas.className = 'view';
+  const canvas = Object.assign(document.createElement('canvas'), { className: 'view' });
   canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `Sample ${k + 1}`);
   item.append(canvas);
   grid.append(item);
-  canvas.setAttribute('aria-label', `Sample ${k + 1}`);
   return canvas;
 });
 
-const render = coalesced(async () => {
-  if (!model) return;
-  const temperature = Number(temperatureInput.value);
-  const images = await model.decode(sampleLatents(model.manifest.latent, SAMPLE_COUNT, seed(), temperature));
-  images.forEach((image, k) => {
-    paint(canvases[k], image);
-    canvases[k].setAttribute('aria-label', `Sample ${k + 1} of seed ${seed()} at temperature ${temperature.toFixed(2)}`);
-  });
-});
+const linkedSeed = sharedParams.get('seed');
+const tool = new SampleTool(
+  {
+    canvases,
+    temperature: element<HTMLInputElement>('#gen-temperature'),
+    temperatureOut: element<HTMLOutputElement>('#gen-temperature-out'),
+    seedInput: element<HTMLInputElement>('#gen-seed'),
+    seedNote: element('#gen-seed-note'),
+    next: element<HTMLButtonElement>('#gen-next'),
+    download: element<HTMLButtonElement>('#gen-download'),
+    announce,
+  },
+  linkedSeed === null ? 42 : Number(linkedSeed),
+);
+if (sharedParams.has('temperature')) tool.restore({ temperature: Number(sharedParams.get('temperature')) });
 
-seedInput.addEventListener('input', render);
-temperatureInput.addEventListener('input', () => {
-  element('#gen-temperature-out').textContent = Number(temperatureInput.value).toFixed(2);
-  render();
-});
-element('#gen-next').addEventListener('click', () => {
-  seedInput.value = String((seed() + 1) % 2 ** 32);
-  render();
-});
-element('#gen-api').addEventListener('click', async (event) => {
-  if (!model) return;
-  const text = sampleApiCall(location.origin, model.manifest.id, seed(), SAMPLE_COUNT, Number(temperatureInput.value));
-  element('#gen-api-code').textContent = text;
-  element('#gen-api-call').hidden = false;
-  (event.currentTarget as HTMLElement).setAttribute('aria-expanded', 'true');
-  await navigator.clipboard.writeText(text).then(
-    () => say(status, 'API call copied to the clipboard.'),
-    () => say(status, 'API call shown below (the clipboard is not available here).'),
-  );
-});
+const apiCall = new ApiCallPanel(element('[data-api-call="gen"]'), () => tool.apiCall(location.origin), announce);
+const share = new ShareLink(
+  () => (select ? { model: select.value, seed: String(tool.state.seed), temperature: String(tool.state.temperature) } : undefined),
+  element<HTMLButtonElement>('#gen-share'),
+  announce,
+);
+tool.onChange = () => {
+  apiCall.refresh();
+  share.update();
+};
 
-if (select) {
-  loadSelectedModel(select, element<HTMLProgressElement>('[data-model-progress]'), status, (loaded) => {
-    model = loaded;
-    render();
-  });
-}
+if (select) loadSelectedModel(select, element<HTMLProgressElement>('[data-model-progress]'), status, (loaded) => tool.setModel(loaded));

@@ -1,6 +1,6 @@
 import { paint, type BrowserModel } from '../lib/browser-model.ts';
 import { coalesced } from '../lib/coalesce.ts';
-import { loadSelectedModel } from '../lib/page-kit.ts';
+import { loadSelectedModel } from '../lib/model-select.ts';
 
 const DIMENSIONS_SHOWN = 4;
 const select = document.querySelector<HTMLSelectElement>('#code-explorer [data-model-select]');

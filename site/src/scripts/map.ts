@@ -1,6 +1,8 @@
 import { atlasIndexSchema, latentAt, nearestItem, type AtlasIndex } from '../lib/atlas.ts';
 import { paint, type BrowserModel } from '../lib/browser-model.ts';
-import { element, loadSelectedModel, sayError, siteBase } from '../lib/page-kit.ts';
+import { loadSelectedModel } from '../lib/model-select.ts';
+import { element, sayError } from '../lib/page-elements.ts';
+import { siteBase } from '../lib/site-base.ts';
 
 const WALK_FRAMES = 10;
 const SIDE = 512;

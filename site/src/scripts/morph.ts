@@ -1,145 +1,76 @@
-import type { RgbaImage } from '#core/image/decode.ts';
-import { encodeGif, encodePng, horizontalStrip } from '#core/image/encode.ts';
-import { interpolate, lerp, slerp, type InterpolationPath } from '#core/latent.ts';
-import { downloadBytes, paint, type BrowserModel } from '../lib/browser-model.ts';
-import { coalesced } from '../lib/coalesce.ts';
+import { latentFromParam, latentToParam } from '#core/permalink.ts';
+import { ApiCallPanel } from '../lib/api-call-panel.ts';
+import { describeError } from '../lib/describe-error.ts';
 import { ImageSlot } from '../lib/image-slot.ts';
-import { element, loadSelectedModel, say, sayError } from '../lib/page-kit.ts';
-import { morphImages, type Subject } from '../lib/photo-subject.ts';
-import { morphApiCall } from '../lib/api-calls.ts';
+import { loadSelectedModel } from '../lib/model-select.ts';
+import { MorphTool } from '../lib/morph-tool.ts';
+import { element, say } from '../lib/page-elements.ts';
+import { ShareLink, sharedParams } from '../lib/share-link.ts';
 
 const select = document.querySelector<HTMLSelectElement>('[data-model-select]');
-const canvas = element<HTMLCanvasElement>('#morph-canvas');
-const slider = element<HTMLInputElement>('#morph-t');
-const sliderOut = element<HTMLOutputElement>('#morph-t-out');
-const playButton = element<HTMLButtonElement>('#morph-play');
-const framesInput = element<HTMLInputElement>('#morph-frames');
 const status = element('[data-status]');
-let model: BrowserModel | undefined;
-let playing = false;
+const announce = (message: string, isError = false) => say(status, message, isError);
+
+const tool = new MorphTool({
+  canvas: element<HTMLCanvasElement>('#morph-canvas'),
+  slider: element<HTMLInputElement>('#morph-t'),
+  sliderOut: element<HTMLOutputElement>('#morph-t-out'),
+  play: element<HTMLButtonElement>('#morph-play'),
+  pathRadios: Array.from(document.querySelectorAll<HTMLInputElement>('input[name="morph-path"]')),
+  frames: element<HTMLInputElement>('#morph-frames'),
+  framesNote: element('#morph-frames-note'),
+  gif: element<HTMLButtonElement>('#morph-gif'),
+  strip: element<HTMLButtonElement>('#morph-strip'),
+  announce,
+});
 
 const slots = [
-  new ImageSlot(element('[data-image-source="morph-a"]'), () => requestFrame(), 11),
-  new ImageSlot(element('[data-image-source="morph-b"]'), () => requestFrame(), 23),
+  new ImageSlot(element('[data-image-source="morph-a"]'), () => showEnds(), 11),
+  new ImageSlot(element('[data-image-source="morph-b"]'), () => showEnds(), 23),
 ];
 
-function ends(): [Subject, Subject] | undefined {
-  const [a, b] = slots.map((s) => s.subject);
-  return a && b ? [a, b] : undefined;
+function showEnds(): void {
+  tool.setEnds(slots[0].subject, slots[1].subject);
 }
 
-function path(): InterpolationPath {
-  return document.querySelector<HTMLInputElement>('input[name="morph-path"]:checked')?.value === 'spherical' ? 'spherical' : 'linear';
+const apiCall = new ApiCallPanel(element('[data-api-call="morph"]'), () => tool.apiCall(location.origin), announce);
+const share = new ShareLink(
+  () => {
+    const [a, b] = slots.map((slot) => slot.subject);
+    if (!select || !a || !b) return undefined;
+    const { t, path, frames } = tool.state;
+    return { model: select.value, a: latentToParam(a.latent), b: latentToParam(b.latent), t: String(t), path, frames: String(frames) };
+  },
+  element<HTMLButtonElement>('#morph-share'),
+  announce,
+);
+tool.onChange = () => {
+  apiCall.refresh();
+  share.update();
+};
+
+/** The codes of a share link for this model (undefined ends use the slots' samples), or the reason they cannot be read. */
+async function restoreShared(dim: number): Promise<void> {
+  const path = sharedParams.get('path');
+  tool.restore({
+    t: sharedParams.has('t') ? Number(sharedParams.get('t')) : undefined,
+    path: path === 'spherical' || path === 'linear' ? path : undefined,
+    frames: sharedParams.has('frames') ? Number(sharedParams.get('frames')) : undefined,
+  });
+  const codes = (['a', 'b'] as const).map((name) => sharedParams.get(name));
+  await Promise.all(codes.map((code, k) => code && slots[k].useSharedCode(latentFromParam(code, dim, `code ${k ? 'B' : 'A'}`))));
 }
 
-function frameCount(): number {
-  const frames = Math.round(Number(framesInput.value));
-  return Number.isFinite(frames) ? Math.min(32, Math.max(2, frames)) : 12;
-}
-
-/**
- * Decodes the latent under the slider (with two aligned face photos, their own faces blended through it); coalesced to
- * one decode per animation frame however fast the slider moves.
- */
-const requestFrame = coalesced(async () => {
-  const pair = ends();
-  if (!model || !pair) return;
-  const [a, b] = pair;
-  const t = Number(slider.value);
-  const started = performance.now();
-  const z = path() === 'spherical' ? slerp(a.latent, b.latent, t, model.manifest.latent.mean) : lerp(a.latent, b.latent, t);
-  const { images, sharp } = await morphImages(model, a, b, [{ t, latent: z }]);
-  canvas.classList.toggle('sharp', sharp);
-  paint(canvas, images[0]);
-  // Benchmarks read these entries (scripts/bench-site.ts).
-  performance.measure('latentlab:morph-frame', { start: started, end: performance.now() });
-  canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
-});
-
-slider.addEventListener('input', () => {
-  const percent = Math.round(Number(slider.value) * 100);
-  sliderOut.textContent = `${percent}%`;
-  slider.setAttribute('aria-valuetext', `${percent}% of the way from A to B`);
-  requestFrame();
-});
-for (const radio of document.querySelectorAll('input[name="morph-path"]')) radio.addEventListener('change', requestFrame);
-
-function tick(startedAt: number, from: number): void {
-  if (!playing) return;
-  // Ping-pong over 3 s so the loop never jumps.
-  const phase = ((performance.now() - startedAt) / 3000 + from) % 2;
-  slider.value = String(phase <= 1 ? phase : 2 - phase);
-  slider.dispatchEvent(new Event('input'));
-  requestAnimationFrame(() => tick(startedAt, from));
-}
-
-playButton.addEventListener('click', () => {
-  playing = !playing;
-  playButton.setAttribute('aria-pressed', String(playing));
-  playButton.textContent = playing ? 'Pause' : 'Play';
-  if (playing) tick(performance.now(), Number(slider.value));
-});
-
-/** The exported animation: `frames` decoded steps from A to B along the chosen path. */
-async function morphFrames(): Promise<{ model: BrowserModel; images: RgbaImage[] } | undefined> {
-  const pair = ends();
-  if (!model || !pair) {
-    say(status, 'Load a model and two images first.', true);
-    return undefined;
-  }
-  const [a, b] = pair;
-  const latents = interpolate(a.latent, b.latent, frameCount(), path(), model.manifest.latent.mean);
-  const { images } = await morphImages(model, a, b, latents.map((latent, k) => ({ t: k / (latents.length - 1), latent })));
-  return { model, images };
-}
-
-element('#morph-gif').addEventListener('click', async () => {
-  try {
-    const morph = await morphFrames();
-    if (!morph) return;
-    const { images } = morph;
-    // Ping-pong so the looping GIF returns smoothly to A.
-    downloadBytes(encodeGif([...images, ...images.slice(1, -1).reverse()], 80), `morph-${morph.model.manifest.id}.gif`, 'image/gif');
-    say(status, `GIF with ${images.length} frames downloaded.`);
-  } catch (error) {
-    sayError(status, error);
-  }
-});
-
-element('#morph-strip').addEventListener('click', async () => {
-  try {
-    const morph = await morphFrames();
-    if (!morph) return;
-    downloadBytes(encodePng(horizontalStrip(morph.images)), `morph-${morph.model.manifest.id}.png`, 'image/png');
-    say(status, `PNG strip with ${morph.images.length} frames downloaded.`);
-  } catch (error) {
-    sayError(status, error);
-  }
-});
-
-element('#morph-api').addEventListener('click', async (event) => {
-  const button = event.currentTarget as HTMLButtonElement;
-  const panel = element('#morph-api-call');
-  const pair = ends();
-  if (!model || !pair) return;
-  const [a, b] = pair;
-  const photos: [string, string] | undefined = a.photo && b.photo ? [a.photo.name, b.photo.name] : undefined;
-  const text = morphApiCall(location.origin, model.manifest.id, { a: a.latent, b: b.latent, frames: frameCount(), path: path(), photos });
-  element('#morph-api-code').textContent = text;
-  panel.hidden = false;
-  button.setAttribute('aria-expanded', 'true');
-  try {
-    await navigator.clipboard.writeText(text);
-    say(status, 'API call copied to the clipboard.');
-  } catch {
-    say(status, 'API call shown below (the clipboard is not available here).');
-  }
-});
-
+let restored = false;
 if (select) {
   loadSelectedModel(select, element<HTMLProgressElement>('[data-model-progress]'), status, (loaded) => {
-    model = loaded;
-    canvas.dataset.frames = '0';
-    void Promise.all(slots.map((s) => s.setModel(loaded))).then(requestFrame);
+    tool.setModel(loaded);
+    element<HTMLCanvasElement>('#morph-canvas').dataset.frames = '0';
+    void Promise.all(slots.map((slot) => slot.setModel(loaded))).then(async () => {
+      if (restored || sharedParams.get('model') !== loaded.manifest.id) return showEnds();
+      restored = true;
+      await restoreShared(loaded.manifest.latent.dim).catch((error: unknown) => announce(describeError(error), true));
+      showEnds();
+    });
   });
 }

@@ -1,33 +1,13 @@
 import type { BrowserModel } from './browser-model.ts';
 import { describeError } from './describe-error.ts';
 import type { ExecutionProvider } from './ort-loader.ts';
-
-/** Root of the built site, from the layout's `<meta name="latentlab-base">`, so pages work under any base path. */
-export function siteBase(): URL {
-  const base = document.querySelector<HTMLMetaElement>('meta[name="latentlab-base"]')?.content ?? '/';
-  return new URL(base, location.href);
-}
+import { say, sayError } from './page-elements.ts';
+import { siteBase } from './site-base.ts';
 
 /** `?ep=wasm` pins the execution provider (benchmarks measure wasm even where WebGPU exists). */
 export function preferredProvider(): ExecutionProvider | undefined {
   const ep = new URLSearchParams(location.search).get('ep');
   return ep === 'wasm' || ep === 'webgpu' ? ep : undefined;
-}
-
-export function element<T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T {
-  const found = root.querySelector<T>(selector);
-  if (!found) throw new Error(`page is missing ${selector}`);
-  return found;
-}
-
-/** Shows a message in a polite live region; errors are styled and announced the same way. */
-export function say(status: HTMLElement, message: string, isError = false): void {
-  status.textContent = message;
-  status.classList.toggle('error', isError);
-}
-
-export function sayError(status: HTMLElement, error: unknown): void {
-  say(status, describeError(error), true);
 }
 
 /**
@@ -63,6 +43,9 @@ export function loadSelectedModel(select: HTMLSelectElement, progress: HTMLProgr
     delete document.documentElement.dataset.modelReady;
     void load();
   });
+  // A share link names its model (?model=faces): chosen before the first load.
+  const linked = new URLSearchParams(location.search).get('model');
+  if (linked && Array.from(select.options).some((option) => option.value === linked)) select.value = linked;
   // After first paint, so the page is readable and interactive before any model byte is requested.
   requestAnimationFrame(() => setTimeout(load, 0));
 }
