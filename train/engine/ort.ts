@@ -1,10 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { Random } from '#core/random.ts';
 import { buildForwardGraph } from '../graphs/inference.ts';
-import { fillRandom } from './random-inputs.ts';
 import { buildTrainingGraph, type TrainingGraph } from '../graphs/training.ts';
 import { initParams } from '../model/shapes.ts';
-import { Adam } from '../optim/adam.ts';
+import { StepRunner, type StepGraph } from './step-runner.ts';
 import type { Device, EngineOptions, EngineState, GradientResult, StepResult, TrainingEngine } from './engine.ts';
 import { latestProfile } from './ort-profile.ts';
 import { createSession, type SessionSettings } from './ort-session.ts';
@@ -34,23 +33,21 @@ export async function createOrtEngine(options: OrtEngineOptions): Promise<OrtEng
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** The autoencoder's training graph as the step runner sees it: the image is its only data input. */
+export function autoencoderStepGraph(graph: TrainingGraph): StepGraph {
+  const { total, parts } = graph.losses;
+  return { bytes: graph.bytes, data: [graph.image], params: graph.params, gradients: graph.gradients, randomInputs: graph.randomInputs, losses: [total, ...parts.filter((p) => p !== total)] };
+}
+
 /**
- * The onnxruntime engine: one session runs forward, loss and backward for a whole batch; Adam runs in
- * TypeScript. Every tensor the hot loop touches (parameters, image, noise, gradients) is allocated once and
- * rewritten in place — onnxruntime reads inputs from and writes fetched outputs into these buffers.
+ * The onnxruntime engine: the shared step runner (step-runner.ts) runs forward, loss and backward for a
+ * whole batch in one session and Adam in TypeScript, on buffers allocated once.
  */
 export class OrtEngine implements TrainingEngine {
   readonly name = 'ort' as const;
   readonly batch: number;
   private readonly paramNames: string[];
-  private readonly paramArrays: Float32Array[];
-  private readonly gradArrays: Float32Array[];
   private readonly imageArray: Float32Array;
-  private readonly randomArrays: Float32Array[];
-  private readonly feeds: Record<string, ort.Tensor>;
-  private readonly fetches: Record<string, ort.Tensor>;
-  private readonly lossArrays: { name: string; value: Float32Array }[];
-  private random: Random;
   private inferenceCache?: { version: number; sessions: ort.InferenceSession[] };
   /** Bumped whenever parameters change, so cached inference sessions know they are stale. */
   private version = 0;
@@ -58,44 +55,19 @@ export class OrtEngine implements TrainingEngine {
 
   private constructor(
     private readonly program: OrtProgram,
-    private readonly session: ort.InferenceSession,
-    private readonly optimizer: Adam,
+    private readonly runner: StepRunner,
     private readonly settings: SessionSettings,
-    seed: number,
   ) {
     const graph = program.training;
     this.batch = graph.image.shape[0];
-    this.random = Random.fromSeed(seed);
     this.paramNames = graph.params.map((p) => p.name);
-    this.paramArrays = graph.params.map(({ name, shape }) => {
-      const initial = program.initialParams.get(name);
-      if (!initial) throw new Error(`ort engine: no initial value for parameter "${name}"`);
-      if (initial.length !== size(shape)) throw new Error(`ort engine: parameter "${name}" has ${initial.length} values, shape [${shape}] needs ${size(shape)}`);
-      return Float32Array.from(initial);
-    });
-    this.gradArrays = graph.params.map((p) => new Float32Array(size(p.shape)));
-    this.imageArray = new Float32Array(size(graph.image.shape));
-    this.randomArrays = graph.randomInputs.map((r) => new Float32Array(size(r.shape)));
-
-    this.feeds = { [graph.image.name]: new ort.Tensor('float32', this.imageArray, graph.image.shape) };
-    graph.params.forEach((p, i) => (this.feeds[p.name] = new ort.Tensor('float32', this.paramArrays[i], p.shape)));
-    graph.randomInputs.forEach((r, i) => (this.feeds[r.name] = new ort.Tensor('float32', this.randomArrays[i], r.shape)));
-
-    this.lossArrays = [graph.losses.total, ...graph.losses.parts.filter((p) => p !== graph.losses.total)].map((name) => ({ name, value: new Float32Array(1) }));
-    this.fetches = {};
-    for (const { name, value } of this.lossArrays) this.fetches[name] = new ort.Tensor('float32', value, []);
-    graph.gradients.forEach((g, i) => (this.fetches[g] = new ort.Tensor('float32', this.gradArrays[i], graph.params[i].shape)));
+    this.imageArray = runner.data.get(graph.image.name)!;
   }
 
   static async create(program: OrtProgram, options: Omit<OrtEngineOptions, 'spec' | 'batch'>): Promise<OrtEngine> {
-    const graph = program.training;
-    if (graph.gradients.length !== graph.params.length) {
-      throw new Error(`ort engine: ${graph.params.length} parameters but ${graph.gradients.length} gradient outputs`);
-    }
     const settings: SessionSettings = { device: options.device ?? 'cpu', threads: options.threads, profilePrefix: options.profilePrefix, spin: options.spin };
-    const session = await createSession(graph.bytes, settings);
-    const sizes = graph.params.map((p) => size(p.shape));
-    return new OrtEngine(program, session, new Adam(sizes, options.optimizer), settings, options.seed);
+    const runner = await StepRunner.create(autoencoderStepGraph(program.training), { initialParams: program.initialParams, optimizer: options.optimizer, seed: options.seed, session: settings });
+    return new OrtEngine(program, runner, settings);
   }
 
   get device(): Device {
@@ -105,7 +77,7 @@ export class OrtEngine implements TrainingEngine {
   async step(images: Float32Array): Promise<StepResult> {
     return this.exclusive(async () => {
       const result = await this.forwardBackward(images);
-      this.optimizer.update(this.paramArrays, this.gradArrays);
+      this.runner.update();
       this.version++;
       return result;
     });
@@ -113,7 +85,7 @@ export class OrtEngine implements TrainingEngine {
 
   async gradients(images: Float32Array, randomInputs?: Map<string, Float32Array>): Promise<GradientResult> {
     const result = await this.exclusive(() => this.forwardBackward(images, randomInputs));
-    const gradients = new Map(this.paramNames.map((name, i) => [name, Float32Array.from(this.gradArrays[i])]));
+    const gradients = new Map(this.paramNames.map((name, i) => [name, Float32Array.from(this.runner.gradArrays[i])]));
     return { ...result, gradients };
   }
 
@@ -138,17 +110,13 @@ export class OrtEngine implements TrainingEngine {
   }
 
   params(): Map<string, Float32Array> {
-    return new Map(this.paramNames.map((name, i) => [name, this.paramArrays[i]]));
+    return this.runner.params();
   }
 
   state(): EngineState {
+    const { optimizer, paramArrays, random } = this.runner;
     const copy = (arrays: Float32Array[]) => new Map(this.paramNames.map((name, i) => [name, Float32Array.from(arrays[i])]));
-    return {
-      step: this.optimizer.step,
-      params: copy(this.paramArrays),
-      moments: { m: copy(this.optimizer.m), v: copy(this.optimizer.v) },
-      rng: this.random.state,
-    };
+    return { step: optimizer.step, params: copy(paramArrays), moments: { m: copy(optimizer.m), v: copy(optimizer.v) }, rng: random.state };
   }
 
   load(state: EngineState): void {
@@ -162,29 +130,30 @@ export class OrtEngine implements TrainingEngine {
         if (values.length !== targets[i].length) throw new Error(`engine state: ${what} "${name}" has ${values.length} values, expected ${targets[i].length}`);
       });
     };
-    restore('params', state.params, this.paramArrays);
-    restore('moments.m', state.moments.m, this.optimizer.m);
-    restore('moments.v', state.moments.v, this.optimizer.v);
+    const { optimizer, paramArrays } = this.runner;
+    restore('params', state.params, paramArrays);
+    restore('moments.m', state.moments.m, optimizer.m);
+    restore('moments.v', state.moments.v, optimizer.v);
     this.paramNames.forEach((name, i) => {
-      this.paramArrays[i].set(state.params.get(name)!);
-      this.optimizer.m[i].set(state.moments.m.get(name)!);
-      this.optimizer.v[i].set(state.moments.v.get(name)!);
+      paramArrays[i].set(state.params.get(name)!);
+      optimizer.m[i].set(state.moments.m.get(name)!);
+      optimizer.v[i].set(state.moments.v.get(name)!);
     });
-    this.optimizer.step = state.step;
-    this.random = random;
+    optimizer.step = state.step;
+    this.runner.random = random;
     this.version++;
   }
 
   /** Stops the training session's profiler (enabled by `profilePrefix`) and returns the file it wrote. */
   async endProfiling(): Promise<string | undefined> {
     if (!this.settings.profilePrefix) return undefined;
-    await this.session.endProfiling();
+    await this.runner.session.endProfiling();
     return latestProfile(this.settings.profilePrefix);
   }
 
   async dispose(): Promise<void> {
     await this.dropInference();
-    await this.session.release();
+    await this.runner.release();
   }
 
   private async exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -202,22 +171,8 @@ export class OrtEngine implements TrainingEngine {
       throw new Error(`ort engine: a batch of ${this.batch} images needs ${this.imageArray.length} values, got ${images.length}`);
     }
     this.imageArray.set(images);
-    this.program.training.randomInputs.forEach((spec, i) => {
-      const given = randomInputs?.get(spec.name);
-      if (!given) {
-        fillRandom(this.random, spec, this.randomArrays[i]);
-        return;
-      }
-      if (given.length !== this.randomArrays[i].length) throw new Error(`ort engine: random input "${spec.name}" needs ${this.randomArrays[i].length} values, got ${given.length}`);
-      this.randomArrays[i].set(given);
-    });
-    await this.session.run(this.feeds, this.fetches);
-    const [total, ...rest] = this.lossArrays;
-    const loss = total.value[0];
-    if (!Number.isFinite(loss)) throw new Error(`ort engine: loss is ${loss} at step ${this.optimizer.step + 1}`);
-    const parts: Record<string, number> = {};
-    for (const part of rest) parts[part.name] = part.value[0];
-    return { loss, parts };
+    const [[, loss], ...rest] = await this.runner.forwardBackward(randomInputs);
+    return { loss, parts: Object.fromEntries(rest) };
   }
 
   private async inferenceSessions(): Promise<ort.InferenceSession[]> {

@@ -1,5 +1,6 @@
 import { float } from '../onnx/graph.ts';
 import type { LayerSpec } from '../model/spec.ts';
+import { sameShape } from './shape-rules.ts';
 import type { LayerRule } from './types.ts';
 
 type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
@@ -7,6 +8,7 @@ type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
 // Rectifiers keep their output, not their input: with slope >= 0, y > 0 exactly where x > 0.
 
 export const relu: LayerRule<Of<'relu'>> = {
+  infer: sameShape,
   forward(g, x) {
     const y = g.op('Relu', [x]);
     return { y, saved: { y } };
@@ -16,6 +18,7 @@ export const relu: LayerRule<Of<'relu'>> = {
 };
 
 export const leakyRelu: LayerRule<Of<'leakyRelu'>> = {
+  infer: sameShape,
   forward(g, x, { alpha }) {
     const y = g.op('LeakyRelu', [x], { alpha: float(alpha) });
     return { y, saved: { y } };
@@ -28,6 +31,7 @@ export const leakyRelu: LayerRule<Of<'leakyRelu'>> = {
 };
 
 export const elu: LayerRule<Of<'elu'>> = {
+  infer: sameShape,
   forward(g, x, { alpha }) {
     const y = g.op('Elu', [x], { alpha: float(alpha) });
     return { y, saved: { y } };
@@ -40,6 +44,7 @@ export const elu: LayerRule<Of<'elu'>> = {
 };
 
 export const sigmoid: LayerRule<Of<'sigmoid'>> = {
+  infer: sameShape,
   forward(g, x) {
     const y = g.op('Sigmoid', [x]);
     return { y, saved: { y } };
@@ -48,6 +53,7 @@ export const sigmoid: LayerRule<Of<'sigmoid'>> = {
 };
 
 export const tanh: LayerRule<Of<'tanh'>> = {
+  infer: sameShape,
   forward(g, x) {
     const y = g.op('Tanh', [x]);
     return { y, saved: { y } };

@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
 import type { LayerSpec } from '../model/spec.ts';
 import type { LayerRule } from './types.ts';
+import { positiveOutput, spatialInput, weightAndBias, weightInit } from './shape-rules.ts';
 
 type Conv = Extract<LayerSpec, { type: 'conv2d' }>;
 type ConvTranspose = Extract<LayerSpec, { type: 'convTranspose2d' }>;
@@ -37,6 +38,16 @@ function filterCorrelation(
 const biasGrad = (g: GraphBuilder, dy: string) => g.op('ReduceSum', [dy, g.ints([0, 2, 3])], { keepdims: 0 });
 
 export const conv2d: LayerRule<Conv> = {
+  infer({ layer, inShape, label, key, following }) {
+    const [c, h, w] = spatialInput(label, inShape);
+    const { kernel: k, stride: s, padding: p } = layer;
+    const size = (d: number) => Math.floor((d + 2 * p - k) / s) + 1;
+    if (h + 2 * p < k || w + 2 * p < k) {
+      throw new Error(`${label}: kernel ${k} is larger than the padded input ${h + 2 * p}x${w + 2 * p}; the output would be zero-sized`);
+    }
+    const outShape = positiveOutput(label, [layer.out, size(h), size(w)], `kernel ${k}, stride ${s}, padding ${p}`);
+    return { outShape, params: weightAndBias(key, [layer.out, c, k, k], weightInit(c * k * k, layer.out * k * k, following), layer.out) };
+  },
   forward(g, x, { kernel, stride, padding }, ctx) {
     const [weight, bias] = ctx.params;
     const y = g.op('Conv', [x, weight, bias], { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding] });
@@ -61,6 +72,16 @@ export const conv2d: LayerRule<Conv> = {
 };
 
 export const convTranspose2d: LayerRule<ConvTranspose> = {
+  infer({ layer, inShape, label, key, following }) {
+    const [c, h, w] = spatialInput(label, inShape);
+    const { kernel: k, stride: s, padding: p, outputPadding: op } = layer;
+    if (op >= s) throw new Error(`${label}: outputPadding ${op} must be smaller than stride ${s}`);
+    const size = (d: number) => (d - 1) * s - 2 * p + k + op;
+    const outShape = positiveOutput(label, [layer.out, size(h), size(w)], `kernel ${k}, stride ${s}, padding ${p}, outputPadding ${op}`);
+    // Each output pixel sums about (k/s)^2 input pixels per channel: that is the fan-in that keeps the variance.
+    const fanIn = Math.max(1, (c * k * k) / (s * s));
+    return { outShape, params: weightAndBias(key, [c, layer.out, k, k], weightInit(fanIn, layer.out * k * k, following), layer.out) };
+  },
   forward(g, x, { kernel, stride, padding, outputPadding }, ctx) {
     const [weight, bias] = ctx.params;
     const y = g.op('ConvTranspose', [x, weight, bias], {

@@ -1,6 +1,7 @@
 import type { LayerSpec } from '../model/spec.ts';
 import type { GraphBuilder } from '../onnx/graph.ts';
 import type { LayerRule } from './types.ts';
+import { fmt, weightAndBias, weightInit } from './shape-rules.ts';
 
 type Linear = Extract<LayerSpec, { type: 'linear' }>;
 
@@ -18,6 +19,11 @@ export function affineBackward(g: GraphBuilder, dy: string, x: string, weight: s
 }
 
 export const linear: LayerRule<Linear> = {
+  infer({ layer, inShape, label, key, following }) {
+    if (inShape.length !== 1) throw new Error(`${label}: needs a flat input, got ${fmt(inShape)} (add a flatten before it)`);
+    const [n] = inShape;
+    return { outShape: [layer.out], params: weightAndBias(key, [n, layer.out], weightInit(n, layer.out, following), layer.out) };
+  },
   forward(g, x, _layer, ctx) {
     const [weight, bias] = ctx.params;
     return { y: affineForward(g, x, weight, bias), saved: { x } };

@@ -1,6 +1,7 @@
 import type { LayerSpec } from '../model/spec.ts';
 import type { GraphBuilder } from '../onnx/graph.ts';
 import { fullShape, type LayerContext, type LayerRule } from './types.ts';
+import { count, fmt, spatialInput } from './shape-rules.ts';
 
 type Flatten = Extract<LayerSpec, { type: 'flatten' }>;
 type Reshape = Extract<LayerSpec, { type: 'reshape' }>;
@@ -11,16 +12,27 @@ const toOutShape = (g: GraphBuilder, x: string, ctx: LayerContext) => g.op('Resh
 const toInShape = (g: GraphBuilder, dy: string, ctx: LayerContext) => g.op('Reshape', [dy, g.ints([0, ...ctx.info.inShape])]);
 
 export const flatten: LayerRule<Flatten> = {
+  infer: ({ inShape }) => ({ outShape: [count(inShape)], params: [] }),
   forward: (g, x, _layer, ctx) => ({ y: toOutShape(g, x, ctx), saved: {} }),
   backward: (g, dy, _layer, _saved, ctx) => ({ dx: toInShape(g, dy, ctx), dParams: [] }),
 };
 
 export const reshape: LayerRule<Reshape> = {
+  infer({ layer, inShape, label }) {
+    if (count(layer.shape) !== count(inShape)) {
+      throw new Error(`${label}: cannot reshape ${fmt(inShape)} (${count(inShape)} values) to ${fmt(layer.shape)} (${count(layer.shape)} values)`);
+    }
+    return { outShape: [...layer.shape], params: [] };
+  },
   forward: (g, x, _layer, ctx) => ({ y: toOutShape(g, x, ctx), saved: {} }),
   backward: (g, dy, _layer, _saved, ctx) => ({ dx: toInShape(g, dy, ctx), dParams: [] }),
 };
 
 export const upsample: LayerRule<Upsample> = {
+  infer({ layer, inShape, label }) {
+    const [c, h, w] = spatialInput(label, inShape);
+    return { outShape: [c, h * layer.scale, w * layer.scale], params: [] };
+  },
   forward(g, x, { scale }) {
     // asymmetric + floor makes output pixel (y, x) read input (floor(y / scale), floor(x / scale)): plain replication.
     const y = g.op('Resize', [x, '', g.floats([1, 1, scale, scale], 'upsample_scales')], {

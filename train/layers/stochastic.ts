@@ -1,4 +1,5 @@
 import type { LayerSpec } from '../model/spec.ts';
+import { sameShape } from './shape-rules.ts';
 import type { LayerRule, Saved } from './types.ts';
 
 type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
@@ -6,6 +7,7 @@ type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
 // Both are the identity at inference. In training their randomness is a graph input, drawn by the runner from its seed.
 
 export const dropout: LayerRule<Of<'dropout'>> = {
+  infer: sameShape,
   forward(g, x, { rate }, ctx) {
     if (!ctx.training) return { y: x, saved: {} as Saved };
     // Inverted dropout: kept values are scaled up so the expected activation matches inference.
@@ -16,6 +18,7 @@ export const dropout: LayerRule<Of<'dropout'>> = {
 };
 
 export const gaussianNoise: LayerRule<Of<'gaussianNoise'>> = {
+  infer: sameShape,
   forward(g, x, { std }, ctx) {
     if (!ctx.training) return { y: x, saved: {} };
     const noise = g.op('Mul', [ctx.randomInput('noise', 'normal', { std }), g.scalar(std)]);

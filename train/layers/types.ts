@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
 import type { LayerInfo } from '../model/shapes.ts';
 import type { LayerSpec } from '../model/spec.ts';
+import type { InferInput, Inferred } from './shape-rules.ts';
 
 export type Batch = number | string;
 
@@ -28,14 +29,20 @@ export interface LayerContext {
   training: boolean;
   /** Declares a random graph input (training only) and returns its value. */
   randomInput(suffix: string, kind: RandomInput['kind'], options?: { rate?: number; std?: number }): string;
-  /** False for the first layer with parameters: nobody needs d loss / d image. */
+  /** Whether the input depends on a parameter: only then is d loss / d input wanted (never for the image). */
   needInputGrad: boolean;
 }
 
 /** Values the forward emission keeps for the backward one. */
 export type Saved = Record<string, string>;
 
+/**
+ * One row of the layer table: everything the trainer knows about a layer type, side by side — its shape
+ * inference and parameters, its forward emission, and its backward emission.
+ */
 export interface LayerRule<L extends LayerSpec = LayerSpec> {
+  /** Output shape (per sample) and parameters; throws naming `label` when the input does not fit. */
+  infer(input: InferInput<L>): Inferred;
   forward(g: GraphBuilder, x: string, layer: L, ctx: LayerContext): { y: string; saved: Saved };
   /** `dx` is undefined when `ctx.needInputGrad` is false; `dParams` follows `ctx.params`. */
   backward(g: GraphBuilder, dy: string, layer: L, saved: Saved, ctx: LayerContext): { dx?: string; dParams: string[] };
