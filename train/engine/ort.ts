@@ -18,13 +18,19 @@ export interface OrtProgram {
   inference(params: Map<string, Float32Array>): Uint8Array[];
 }
 
-export type OrtEngineOptions = EngineOptions & Pick<SessionSettings, 'profilePrefix' | 'spin'>;
+export type OrtEngineOptions = EngineOptions &
+  Pick<SessionSettings, 'profilePrefix' | 'spin'> & {
+    /** Data-parallel replicas of the training graph, one worker thread each (see StepRunnerOptions.replicas); must divide the batch. */
+    replicas?: number;
+  };
 
 /** The engine for a model declaration: its training graph at `batch`, He/Xavier init from `seed`. */
 export async function createOrtEngine(options: OrtEngineOptions): Promise<OrtEngine> {
   const { spec, batch } = options;
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1 || batch % replicas !== 0) throw new Error(`ort engine: replicas must be a positive integer that divides the batch ${batch}, got ${replicas}`);
   const program: OrtProgram = {
-    training: buildTrainingGraph(spec, { batch }),
+    training: buildTrainingGraph(spec, { batch: batch / replicas }),
     initialParams: initParams(spec, options.seed),
     inference: (params) => [buildForwardGraph(spec, params)],
   };
@@ -59,14 +65,20 @@ export class OrtEngine implements TrainingEngine {
     private readonly settings: SessionSettings,
   ) {
     const graph = program.training;
-    this.batch = graph.image.shape[0];
-    this.paramNames = graph.params.map((p) => p.name);
     this.imageArray = runner.data.get(graph.image.name)!;
+    this.batch = this.imageArray.length / size(graph.image.shape.slice(1));
+    this.paramNames = graph.params.map((p) => p.name);
   }
 
   static async create(program: OrtProgram, options: Omit<OrtEngineOptions, 'spec' | 'batch'>): Promise<OrtEngine> {
     const settings: SessionSettings = { device: options.device ?? 'cpu', threads: options.threads, profilePrefix: options.profilePrefix, spin: options.spin };
-    const runner = await StepRunner.create(autoencoderStepGraph(program.training), { initialParams: program.initialParams, optimizer: options.optimizer, seed: options.seed, session: settings });
+    const runner = await StepRunner.create(autoencoderStepGraph(program.training), {
+      initialParams: program.initialParams,
+      optimizer: options.optimizer,
+      seed: options.seed,
+      session: settings,
+      replicas: options.replicas,
+    });
     return new OrtEngine(program, runner, settings);
   }
 
@@ -147,7 +159,7 @@ export class OrtEngine implements TrainingEngine {
   /** Stops the training session's profiler (enabled by `profilePrefix`) and returns the file it wrote. */
   async endProfiling(): Promise<string | undefined> {
     if (!this.settings.profilePrefix) return undefined;
-    await this.runner.session.endProfiling();
+    await this.runner.endProfiling();
     return latestProfile(this.settings.profilePrefix);
   }
 

@@ -66,3 +66,36 @@ describe('StepRunner', () => {
     await r.release();
   });
 });
+
+describe('StepRunner with data-parallel replicas', () => {
+  it('gives the single session loss, gradients and noise stream, and trains alike', async () => {
+    const { createOrtEngine } = await import('./ort.ts');
+    const batch = 4;
+    const batchImages = uniformImages(batch * 49, Random.fromSeed(8));
+    const options = { spec, batch, seed: 3, optimizer: { lr: 1e-2 }, threads: 2 };
+    const single = await createOrtEngine(options);
+    const parallel = await createOrtEngine({ ...options, replicas: 2 });
+    try {
+      const a = await single.gradients(batchImages);
+      const b = await parallel.gradients(batchImages);
+      expect(b.loss).toBeCloseTo(a.loss, 6);
+      for (const [name, grad] of a.gradients) {
+        const other = b.gradients.get(name)!;
+        const scale = Math.max(...grad.map(Math.abs), 1e-6);
+        expect({ name, difference: Math.max(...grad.map((g, i) => Math.abs(g - other[i]))) / scale }).toEqual({ name, difference: expect.closeTo(0, 5) });
+      }
+      const losses = async (engine: typeof single) => [(await engine.step(batchImages)).loss, (await engine.step(batchImages)).loss];
+      const [first, second] = [await losses(single), await losses(parallel)];
+      second.forEach((loss, i) => expect(loss).toBeCloseTo(first[i], 5));
+      expect(parallel.state().rng).toEqual(single.state().rng);
+    } finally {
+      await single.dispose();
+      await parallel.dispose();
+    }
+  });
+
+  it('rejects replicas that do not divide the batch', async () => {
+    const { createOrtEngine } = await import('./ort.ts');
+    await expect(createOrtEngine({ spec, batch: 3, seed: 1, replicas: 2 })).rejects.toThrow(/divides the batch 3/);
+  });
+});

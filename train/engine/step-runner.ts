@@ -1,10 +1,12 @@
+import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { Random } from '#core/random.ts';
 import type { RandomInput } from '../layers/types.ts';
 import { Adam } from '../optim/adam.ts';
 import type { OptimizerConfigInput } from '../optim/config.ts';
 import { fillRandom } from './random-inputs.ts';
-import { createSession, type SessionSettings } from './ort-session.ts';
+import { createSession, sessionOptions as sessionSettingsOptions, type SessionSettings } from './ort-session.ts';
+import { ReplicaPool, type ReplicaInit, type SharedSlice } from './replicas.ts';
 
 export interface TensorSpec {
   name: string;
@@ -32,6 +34,13 @@ export interface StepRunnerOptions {
   session: SessionSettings;
   /** Parameters held at their starting values; their gradients are zeroed before the update. */
   frozen?: (name: string) => boolean;
+  /**
+   * Data-parallel copies of the graph, each on its own worker thread and core (default 1: one session on
+   * this thread). `graph` is then one replica's share: its batch is the step's batch / replicas, the data
+   * buffers hold `replicas` such batches back to back, and losses and gradients are the replicas' mean —
+   * the full batch's, since every loss is a mean over equal shares.
+   */
+  replicas?: number;
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -42,6 +51,13 @@ const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
  * writes into the same buffers on every run; randomness comes from one seeded generator through
  * `fillRandom`; Adam/AdamW update the parameter buffers in place.
  */
+/** Where one run's feeds come from and its fetches go: a session on this thread, or a pool of replicas. */
+interface Executor {
+  run(): Promise<void>;
+  release(): Promise<void>;
+  endProfiling?(): Promise<void>;
+}
+
 export class StepRunner {
   readonly data: Map<string, Float32Array>;
   readonly paramArrays: Float32Array[];
@@ -51,36 +67,33 @@ export class StepRunner {
   private readonly randomArrays: Float32Array[];
   private readonly lossArrays: Float32Array[];
   private readonly frozenIndices: number[];
-  private readonly feeds: Record<string, ort.Tensor> = {};
-  private readonly fetches: Record<string, ort.Tensor> = {};
 
   private constructor(
     readonly graph: StepGraph,
-    readonly session: ort.InferenceSession,
+    private readonly buffers: StepBuffers,
+    private readonly executor: Executor,
     options: StepRunnerOptions,
   ) {
     if (graph.gradients.length !== graph.params.length) throw new Error(`step runner: ${graph.params.length} parameters but ${graph.gradients.length} gradient outputs`);
-    const bind = (target: Record<string, ort.Tensor>, spec: TensorSpec, values = new Float32Array(size(spec.shape))) => {
-      target[spec.name] = new ort.Tensor('float32', values, spec.shape);
-      return values;
-    };
-    this.data = new Map(graph.data.map((d) => [d.name, bind(this.feeds, d)]));
-    this.paramArrays = graph.params.map((p) => {
-      const initial = options.initialParams.get(p.name);
-      if (!initial) throw new Error(`step runner: no initial value for parameter "${p.name}"`);
-      if (initial.length !== size(p.shape)) throw new Error(`step runner: parameter "${p.name}" has ${initial.length} values, shape [${p.shape}] needs ${size(p.shape)}`);
-      return bind(this.feeds, p, Float32Array.from(initial));
-    });
-    this.randomArrays = graph.randomInputs.map((r) => bind(this.feeds, r));
-    this.lossArrays = graph.losses.map((name) => bind(this.fetches, { name, shape: [] }));
-    this.gradArrays = graph.gradients.map((name, i) => bind(this.fetches, { name, shape: graph.params[i].shape }));
+    ({ data: this.data, params: this.paramArrays, random: this.randomArrays, losses: this.lossArrays, grads: this.gradArrays } = buffers);
     this.frozenIndices = graph.params.flatMap((p, i) => (options.frozen?.(p.name) ? [i] : []));
     this.optimizer = new Adam(this.paramArrays.map((a) => a.length), options.optimizer);
     this.random = Random.fromSeed(options.seed);
   }
 
   static async create(graph: StepGraph, options: StepRunnerOptions): Promise<StepRunner> {
-    return new StepRunner(graph, await createSession(graph.bytes, options.session), options);
+    const replicas = options.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`step runner: replicas must be a positive integer, got ${replicas}`);
+    if (replicas === 1) {
+      const buffers = allocate(graph, options.initialParams, 1, (n) => new Float32Array(n));
+      const session = await createSession(graph.bytes, options.session);
+      const feeds = bindAll([...graph.data, ...graph.params, ...graph.randomInputs], [...buffers.data.values(), ...buffers.params, ...buffers.random]);
+      const fetches = bindAll([...graph.losses.map((name) => ({ name, shape: [] })), ...graph.gradients.map((name, i) => ({ name, shape: graph.params[i].shape }))], [...buffers.losses, ...buffers.grads]);
+      const executor: Executor = { run: async () => void (await session.run(feeds, fetches)), release: () => session.release(), endProfiling: async () => session.endProfiling() };
+      return new StepRunner(graph, buffers, executor, options);
+    }
+    const { buffers, executor } = await startReplicas(graph, options, replicas);
+    return new StepRunner(graph, buffers, executor, options);
   }
 
   /**
@@ -94,7 +107,8 @@ export class StepRunner {
       if (values.length !== this.randomArrays[i].length) throw new Error(`step runner: random input "${spec.name}" needs ${this.randomArrays[i].length} values, got ${values.length}`);
       this.randomArrays[i].set(values);
     });
-    await this.session.run(this.feeds, this.fetches);
+    await this.executor.run();
+    this.buffers.gather?.();
     const losses = new Map(this.graph.losses.map((name, i) => [name, this.lossArrays[i][0]]));
     const total = this.lossArrays[0][0];
     if (!Number.isFinite(total)) throw new Error(`${this.graph.losses[0]} is ${total} at step ${this.optimizer.step + 1}`);
@@ -117,7 +131,87 @@ export class StepRunner {
     return new Map(this.graph.params.map((p, i) => [p.name, this.paramArrays[i]]));
   }
 
-  async release(): Promise<void> {
-    await this.session.release();
+  /** Ends onnxruntime's profiler (single session only: replicas are not profiled). */
+  async endProfiling(): Promise<void> {
+    if (!this.executor.endProfiling) throw new Error('step runner: profiling needs replicas 1');
+    await this.executor.endProfiling();
   }
+
+  async release(): Promise<void> {
+    await this.executor.release();
+  }
+}
+
+/** The runner's buffers; `gather` (replicas only) averages the replicas' losses and gradients into `losses` and `grads`. */
+interface StepBuffers {
+  data: Map<string, Float32Array>;
+  params: Float32Array[];
+  random: Float32Array[];
+  losses: Float32Array[];
+  grads: Float32Array[];
+  gather?: () => void;
+}
+
+function allocate(graph: StepGraph, initialParams: Map<string, Float32Array>, replicas: number, make: (length: number) => Float32Array): StepBuffers {
+  const params = graph.params.map((p) => {
+    const initial = initialParams.get(p.name);
+    if (!initial) throw new Error(`step runner: no initial value for parameter "${p.name}"`);
+    if (initial.length !== size(p.shape)) throw new Error(`step runner: parameter "${p.name}" has ${initial.length} values, shape [${p.shape}] needs ${size(p.shape)}`);
+    const values = make(initial.length);
+    values.set(initial);
+    return values;
+  });
+  return {
+    data: new Map(graph.data.map((d) => [d.name, make(replicas * size(d.shape))])),
+    params,
+    random: graph.randomInputs.map((r) => make(replicas * size(r.shape))),
+    losses: graph.losses.map(() => new Float32Array(1)),
+    grads: graph.params.map((p) => new Float32Array(size(p.shape))),
+  };
+}
+
+function bindAll(specs: TensorSpec[], arrays: Float32Array[]): Record<string, ort.Tensor> {
+  return Object.fromEntries(specs.map((spec, i) => [spec.name, new ort.Tensor('float32', arrays[i], spec.shape)]));
+}
+
+const shared = (length: number) => new Float32Array(new SharedArrayBuffer(4 * length));
+const sliceOf = (array: Float32Array, index: number, length: number): SharedSlice => ({ buffer: array.buffer as SharedArrayBuffer, offset: index * length, length });
+
+/** Shared buffers and one worker per replica: each reads its share of the data and randomness, all read the parameters. */
+async function startReplicas(graph: StepGraph, options: StepRunnerOptions, replicas: number): Promise<{ buffers: StepBuffers; executor: Executor }> {
+  const buffers = allocate(graph, options.initialParams, replicas, shared);
+  const lossOut = graph.losses.map(() => shared(replicas));
+  const gradOut = graph.params.map((p) => shared(replicas * size(p.shape)));
+  const threads = Math.max(1, Math.floor((options.session.threads ?? availableParallelism()) / replicas));
+  const sessionOptions = sessionSettingsOptions({ ...options.session, threads, profilePrefix: undefined });
+  const inits: ReplicaInit[] = Array.from({ length: replicas }, (_, k) => ({
+    bytes: graph.bytes,
+    sessionOptions,
+    feeds: [
+      ...graph.data.map((d) => ({ ...d, slice: sliceOf(buffers.data.get(d.name)!, k, size(d.shape)) })),
+      ...graph.params.map((p, i) => ({ ...p, slice: sliceOf(buffers.params[i], 0, size(p.shape)) })),
+      ...graph.randomInputs.map((r, i) => ({ name: r.name, shape: r.shape, slice: sliceOf(buffers.random[i], k, size(r.shape)) })),
+    ],
+    fetches: [
+      ...graph.losses.map((name, i) => ({ name, shape: [], slice: sliceOf(lossOut[i], k, 1) })),
+      ...graph.gradients.map((name, i) => ({ name, shape: graph.params[i].shape, slice: sliceOf(gradOut[i], k, size(graph.params[i].shape)) })),
+    ],
+  }));
+  buffers.gather = () => {
+    buffers.losses.forEach((out, i) => meanOfReplicas(lossOut[i], replicas, 1, out));
+    buffers.grads.forEach((out, i) => meanOfReplicas(gradOut[i], replicas, out.length, out));
+  };
+  const pool = await ReplicaPool.start(inits);
+  return { buffers, executor: { run: () => pool.run(), release: () => pool.close() } };
+}
+
+/** out[j] = mean over replicas r of all[r * length + j]. */
+function meanOfReplicas(all: Float32Array, replicas: number, length: number, out: Float32Array): Float32Array {
+  const scale = 1 / replicas;
+  for (let j = 0; j < length; j++) {
+    let sum = all[j];
+    for (let r = 1; r < replicas; r++) sum += all[r * length + j];
+    out[j] = sum * scale;
+  }
+  return out;
 }
