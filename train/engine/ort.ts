@@ -3,6 +3,7 @@ import { Random } from '#core/random.ts';
 import { buildForwardGraph } from '../graphs/inference.ts';
 import { buildTrainingGraph, type TrainingGraph } from '../graphs/training.ts';
 import { initParams } from '../model/shapes.ts';
+import { runBatched } from './batched.ts';
 import { StepRunner, type StepGraph } from './step-runner.ts';
 import type { Device, EngineOptions, EngineState, GradientResult, StepResult, TrainingEngine } from './engine.ts';
 import { latestProfile } from './ort-profile.ts';
@@ -105,20 +106,14 @@ export class OrtEngine implements TrainingEngine {
     const perImage = size(this.program.training.image.shape.slice(1));
     if (!Number.isInteger(count) || count < 1) throw new Error(`reconstruct: count must be a positive integer, got ${count}`);
     if (images.length !== count * perImage) throw new Error(`reconstruct: ${count} images need ${count * perImage} values, got ${images.length}`);
-    const sessions = await this.inferenceSessions();
-    const out = new Float32Array(count * perImage);
-    const chunk = this.batch;
-    for (let start = 0; start < count; start += chunk) {
-      const n = Math.min(chunk, count - start);
-      let value: ort.Tensor = new ort.Tensor('float32', images.subarray(start * perImage, (start + n) * perImage), [n, ...this.program.training.image.shape.slice(1)]);
-      for (const session of sessions) {
-        const results = await session.run({ [session.inputNames[0]]: value });
-        value = results[session.outputNames[0]] as ort.Tensor;
-      }
-      if (value.size !== n * perImage) throw new Error(`reconstruct: the inference graphs return ${value.size / n} values per image, expected ${perImage}`);
-      out.set(value.data as Float32Array, start * perImage);
+    let values = images;
+    let shape: readonly number[] = this.program.training.image.shape.slice(1);
+    for (const session of await this.inferenceSessions()) {
+      values = await runBatched(session, values, count, shape, { chunk: this.batch });
+      shape = [values.length / count];
     }
-    return out;
+    if (values.length !== count * perImage) throw new Error(`reconstruct: the inference graphs return ${values.length / count} values per image, expected ${perImage}`);
+    return values;
   }
 
   params(): Map<string, Float32Array> {

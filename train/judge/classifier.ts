@@ -1,7 +1,7 @@
-import * as ort from 'onnxruntime-node';
 import { Random } from '#core/random.ts';
 import { shuffleInPlace } from '../data/split.ts';
 import type { Device } from '../engine/engine.ts';
+import { runBatched } from '../engine/batched.ts';
 import { createSession } from '../engine/ort-session.ts';
 import { StepRunner } from '../engine/step-runner.ts';
 import { drawParams } from '../model/shapes.ts';
@@ -90,19 +90,7 @@ export async function trainClassifier(spec: ClassifierSpec, data: LabelledImages
 export async function predictWithGraph(bytes: Uint8Array, images: Float32Array, count: number, shape: readonly number[], device: Device = 'cpu'): Promise<Float32Array> {
   const session = await createSession(bytes, { device });
   try {
-    const perImage = size(shape);
-    const chunk = 256;
-    const parts: Float32Array[] = [];
-    for (let start = 0; start < count; start += chunk) {
-      const n = Math.min(chunk, count - start);
-      const input = new ort.Tensor('float32', images.subarray(start * perImage, (start + n) * perImage), [n, ...shape]);
-      const out = await session.run({ [session.inputNames[0]]: input });
-      parts.push(Float32Array.from(out[session.outputNames[0]].data as Float32Array));
-    }
-    const k = parts.length ? parts[0].length / Math.min(chunk, count) : 0;
-    const result = new Float32Array(count * k);
-    parts.reduce((offset, p) => (result.set(p, offset), offset + p.length), 0);
-    return result;
+    return await runBatched(session, images, count, shape);
   } finally {
     await session.release();
   }
