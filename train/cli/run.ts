@@ -3,6 +3,7 @@ import type { Manifest } from '#core/manifest.ts';
 import type { Report } from '../report/report.ts';
 import type { CliArgs } from './args.ts';
 import { loadConfig } from './config.ts';
+import { estimateRunWork, RunProgress } from './progress.ts';
 import { attributesStage } from './stage-attributes.ts';
 import { checkConfig, dataStage, type RunContext } from './stage-data.ts';
 import { evaluateStage } from './stage-evaluate.ts';
@@ -44,19 +45,31 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
   io.log(`${config.id}: ${config.title}`);
 
   const data = await dataStage(ctx);
-  const fit = await fitStage(ctx, data, { fresh: args.fresh, stopAfterSteps: args.stopAfterSteps, interrupted: io.interrupted, progress: io.progress });
+  let progress: RunProgress | undefined;
+  const startProgress = (trainingImagesLeft: number) =>
+    (progress = new RunProgress(estimateRunWork(config, data.train.count, data.validation.count, trainingImagesLeft), config.training?.epochs ?? 0));
+  const fit = await fitStage(ctx, data, { fresh: args.fresh, stopAfterSteps: args.stopAfterSteps, interrupted: io.interrupted, progress: io.progress ? startProgress : undefined });
   if (fit.outcome && !fit.outcome.finished) return { outDir, runDir: fit.runDir };
-  const exported = exportStage(ctx, fit);
-  io.log('evaluating');
-  const evaluated = await evaluateStage(ctx, data, fit, exported);
   try {
-    const attributes = await attributesStage(ctx, data, evaluated);
-    const judged = await judgeStage(ctx, data, fit, evaluated, attributes);
-    const reported = await reportStage(ctx, data, fit, exported, evaluated, attributes, judged);
-    const manifest = writeStage(ctx, outDir, data, exported, attributes, judged, reported);
-    return { manifest, outDir, runDir: fit.runDir, report: reported.report };
+    const exported = exportStage(ctx, fit);
+    io.log('evaluating');
+    progress?.stage('evaluate');
+    const evaluated = await evaluateStage(ctx, data, fit, exported);
+    try {
+      progress?.stage('attributes');
+      const attributes = await attributesStage(ctx, data, evaluated);
+      progress?.stage('judge');
+      const judged = await judgeStage(ctx, data, fit, evaluated, attributes);
+      progress?.stage('report');
+      const reported = await reportStage(ctx, data, fit, exported, evaluated, attributes, judged);
+      const manifest = writeStage(ctx, outDir, data, exported, attributes, judged, reported);
+      progress?.stop(true);
+      return { manifest, outDir, runDir: fit.runDir, report: reported.report };
+    } finally {
+      await evaluated.codec.close();
+      await evaluated.pcaCodec.close();
+    }
   } finally {
-    await evaluated.codec.close();
-    await evaluated.pcaCodec.close();
+    progress?.stop();
   }
 }

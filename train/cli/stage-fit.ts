@@ -5,13 +5,15 @@ import { cachedFitPca } from '../pca/cache.ts';
 import type { PcaModel } from '../pca/fit.ts';
 import { ConfigError, type TrainConfig } from './config.ts';
 import type { DataStage, RunContext } from './stage-data.ts';
+import type { RunProgress } from './progress.ts';
 import { runTrainingLoop, type TrainingOutcome } from './train-loop.ts';
 
 export interface FitOptions {
   fresh: boolean;
   stopAfterSteps?: number;
   interrupted: () => boolean;
-  progress: boolean;
+  /** Starts the whole-run progress bar (see RunProgress); absent when there is no terminal to show it. */
+  progress?: (trainingImagesLeft: number) => RunProgress;
 }
 
 export interface FitStage {

@@ -36,7 +36,7 @@ describe('runTraining stages on the tiny config', () => {
   });
 
   it('fit: fits the PCA baseline and trains every planned step', async () => {
-    fit = await fitStage(ctx, data, { fresh: true, interrupted: () => false, progress: false });
+    fit = await fitStage(ctx, data, { fresh: true, interrupted: () => false });
     expect(fit.pcaDim).toBe(8);
     expect(fit.outcome!.finished).toBe(true);
     expect(fit.outcome!.steps).toBe(2 * Math.floor(data.train.count / 16));
