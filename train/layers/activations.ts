@@ -2,10 +2,18 @@ import { float } from '../onnx/graph.ts';
 import type { LayerSpec } from '../model/spec.ts';
 import { sameShape } from './shape-rules.ts';
 import type { LayerRule } from './types.ts';
+import { z } from 'zod';
+import { named } from './schema.ts';
 
 type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
 
 // Rectifiers keep their output, not their input: with slope >= 0, y > 0 exactly where x > 0.
+
+export const reluSchema = z.object({ type: z.literal('relu'), ...named });
+export const leakyReluSchema = z.object({ type: z.literal('leakyRelu'), alpha: z.number().min(0).max(1).default(0.01), ...named });
+export const eluSchema = z.object({ type: z.literal('elu'), alpha: z.number().positive().default(1), ...named });
+export const sigmoidSchema = z.object({ type: z.literal('sigmoid'), ...named });
+export const tanhSchema = z.object({ type: z.literal('tanh'), ...named });
 
 export const relu: LayerRule<Of<'relu'>> = {
   infer: sameShape,

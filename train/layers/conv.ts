@@ -2,6 +2,8 @@ import type { GraphBuilder } from '../onnx/graph.ts';
 import type { LayerSpec } from '../model/spec.ts';
 import type { LayerRule } from './types.ts';
 import { positiveOutput, spatialInput, weightAndBias, weightInit } from './shape-rules.ts';
+import { z } from 'zod';
+import { named, nonNegativeInt, positiveInt } from './schema.ts';
 
 type Conv = Extract<LayerSpec, { type: 'conv2d' }>;
 type ConvTranspose = Extract<LayerSpec, { type: 'convTranspose2d' }>;
@@ -36,6 +38,17 @@ function filterCorrelation(
 }
 
 const biasGrad = (g: GraphBuilder, dy: string) => g.op('ReduceSum', [dy, g.ints([0, 2, 3])], { keepdims: 0 });
+
+export const conv2dSchema = z.object({ type: z.literal('conv2d'), out: positiveInt, kernel: positiveInt, stride: positiveInt.default(1), padding: nonNegativeInt.default(0), ...named });
+export const convTranspose2dSchema = z.object({
+  type: z.literal('convTranspose2d'),
+  out: positiveInt,
+  kernel: positiveInt,
+  stride: positiveInt.default(1),
+  padding: nonNegativeInt.default(0),
+  outputPadding: nonNegativeInt.default(0),
+  ...named,
+});
 
 export const conv2d: LayerRule<Conv> = {
   infer({ layer, inShape, label, key, following }) {

@@ -2,6 +2,8 @@ import type { LayerSpec } from '../model/spec.ts';
 import type { GraphBuilder } from '../onnx/graph.ts';
 import type { LayerRule } from './types.ts';
 import { fmt, weightAndBias, weightInit } from './shape-rules.ts';
+import { z } from 'zod';
+import { named, positiveInt } from './schema.ts';
 
 type Linear = Extract<LayerSpec, { type: 'linear' }>;
 
@@ -17,6 +19,8 @@ export function affineBackward(g: GraphBuilder, dy: string, x: string, weight: s
     dBias: g.op('ReduceSum', [dy, g.ints([0])], { keepdims: 0 }),
   };
 }
+
+export const linearSchema = z.object({ type: z.literal('linear'), out: positiveInt, ...named });
 
 export const linear: LayerRule<Linear> = {
   infer({ layer, inShape, label, key, following }) {

@@ -2,6 +2,8 @@ import type { LayerSpec } from '../model/spec.ts';
 import type { GraphBuilder } from '../onnx/graph.ts';
 import { fullShape, type LayerContext, type LayerRule } from './types.ts';
 import { count, fmt, spatialInput } from './shape-rules.ts';
+import { z } from 'zod';
+import { named, positiveInt } from './schema.ts';
 
 type Flatten = Extract<LayerSpec, { type: 'flatten' }>;
 type Reshape = Extract<LayerSpec, { type: 'reshape' }>;
@@ -10,6 +12,11 @@ type Upsample = Extract<LayerSpec, { type: 'upsample' }>;
 // A 0 in a Reshape target copies the input's dimension, so the same node serves static and symbolic batches.
 const toOutShape = (g: GraphBuilder, x: string, ctx: LayerContext) => g.op('Reshape', [x, g.ints([0, ...ctx.info.outShape])]);
 const toInShape = (g: GraphBuilder, dy: string, ctx: LayerContext) => g.op('Reshape', [dy, g.ints([0, ...ctx.info.inShape])]);
+
+export const flattenSchema = z.object({ type: z.literal('flatten'), ...named });
+/** Per-sample shape; the batch dimension is implicit. */
+export const reshapeSchema = z.object({ type: z.literal('reshape'), shape: z.array(positiveInt).min(1), ...named });
+export const upsampleSchema = z.object({ type: z.literal('upsample'), scale: positiveInt, ...named });
 
 export const flatten: LayerRule<Flatten> = {
   infer: ({ inShape }) => ({ outShape: [count(inShape)], params: [] }),

@@ -1,10 +1,17 @@
 import type { LayerSpec } from '../model/spec.ts';
 import { sameShape } from './shape-rules.ts';
 import type { LayerRule, Saved } from './types.ts';
+import { z } from 'zod';
+import { named } from './schema.ts';
 
 type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
 
 // Both are the identity at inference. In training their randomness is a graph input, drawn by the runner from its seed.
+
+/** Training only; the keep-mask is a graph input so runs are reproducible from a seed. */
+export const dropoutSchema = z.object({ type: z.literal('dropout'), rate: z.number().min(0).lt(1), ...named });
+/** Training only; the noise is a graph input so runs are reproducible from a seed. */
+export const gaussianNoiseSchema = z.object({ type: z.literal('gaussianNoise'), std: z.number().nonnegative(), ...named });
 
 export const dropout: LayerRule<Of<'dropout'>> = {
   infer: sameShape,
