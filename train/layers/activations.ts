@@ -4,6 +4,7 @@ import { sameShape } from './shape-rules.ts';
 import type { LayerRule } from './types.ts';
 import { z } from 'zod';
 import { named } from './schema.ts';
+import { eager } from '../engine/tfjs/build.ts';
 
 type Of<T extends LayerSpec['type']> = Extract<LayerSpec, { type: T }>;
 
@@ -23,6 +24,7 @@ export const relu: LayerRule<Of<'relu'>> = {
   },
   // y >= 0, so Sign(y) is the 0/1 mask: two float passes, no bool tensor (faster than Where or Cast in onnxruntime CPU).
   backward: (g, dy, _layer, { y }) => ({ dx: g.op('Mul', [dy, g.op('Sign', [y])]), dParams: [] }),
+  tfjs: ({ tf }) => eager(tf.layers.reLU()),
 };
 
 export const leakyRelu: LayerRule<Of<'leakyRelu'>> = {
@@ -36,6 +38,7 @@ export const leakyRelu: LayerRule<Of<'leakyRelu'>> = {
     dx: g.op('Mul', [dy, g.op('Where', [g.op('Greater', [y, g.scalar(0)]), g.scalar(1), g.scalar(alpha)])]),
     dParams: [],
   }),
+  tfjs: ({ tf }, { alpha }) => eager(tf.layers.leakyReLU({ alpha })),
 };
 
 export const elu: LayerRule<Of<'elu'>> = {
@@ -49,6 +52,11 @@ export const elu: LayerRule<Of<'elu'>> = {
     dx: g.op('Where', [g.op('Greater', [y, g.scalar(0)]), dy, g.op('Mul', [dy, g.op('Add', [y, g.scalar(alpha)])])]),
     dParams: [],
   }),
+  tfjs({ tf }, { alpha }) {
+    if (alpha === 1) return eager(tf.layers.elu());
+    // tfjs-layers' ELU rejects alpha != 1. Written without a comparison: tfjs cannot differentiate through one.
+    return (x) => tf.add(tf.relu(x), tf.mul(tf.sub(tf.exp(tf.minimum(x, 0)), 1), alpha));
+  },
 };
 
 export const sigmoid: LayerRule<Of<'sigmoid'>> = {
@@ -58,6 +66,7 @@ export const sigmoid: LayerRule<Of<'sigmoid'>> = {
     return { y, saved: { y } };
   },
   backward: (g, dy, _layer, { y }) => ({ dx: g.op('Mul', [dy, g.op('Mul', [y, g.op('Sub', [g.scalar(1), y])])]), dParams: [] }),
+  tfjs: ({ tf }) => eager(tf.layers.activation({ activation: 'sigmoid' })),
 };
 
 export const tanh: LayerRule<Of<'tanh'>> = {
@@ -67,4 +76,5 @@ export const tanh: LayerRule<Of<'tanh'>> = {
     return { y, saved: { y } };
   },
   backward: (g, dy, _layer, { y }) => ({ dx: g.op('Mul', [dy, g.op('Sub', [g.scalar(1), g.op('Mul', [y, y])])]), dParams: [] }),
+  tfjs: ({ tf }) => eager(tf.layers.activation({ activation: 'tanh' })),
 };

@@ -4,6 +4,8 @@ import type { LayerRule } from './types.ts';
 import { positiveOutput, spatialInput, weightAndBias, weightInit } from './shape-rules.ts';
 import { z } from 'zod';
 import { named, nonNegativeInt, positiveInt } from './schema.ts';
+import { chain, eager } from '../engine/tfjs/build.ts';
+import { ONNX_FILTER_TO_TFJS } from '../engine/tfjs/layout.ts';
 
 type Conv = Extract<LayerSpec, { type: 'conv2d' }>;
 type ConvTranspose = Extract<LayerSpec, { type: 'convTranspose2d' }>;
@@ -82,6 +84,14 @@ export const conv2d: LayerRule<Conv> = {
       : undefined;
     return { dx, dParams: [dWeight, biasGrad(g, dy)] };
   },
+  tfjs({ tf, info, weighted, bind }, { out, kernel, stride, padding: p }) {
+    const [c, h, w] = info.inShape;
+    const conv = tf.layers.conv2d({ filters: out, kernelSize: kernel, strides: stride, padding: 'valid' });
+    const stage = weighted(conv, [c, h + 2 * p, w + 2 * p]);
+    bind(conv, info.params[0], info.params[1], ONNX_FILTER_TO_TFJS);
+    // tfjs 'same' pads asymmetrically (more behind); ONNX pads `p` on both sides.
+    return p > 0 ? chain([eager(tf.layers.zeroPadding2d({ padding: [[p, p], [p, p]] })), stage]) : stage;
+  },
 };
 
 export const convTranspose2d: LayerRule<ConvTranspose> = {
@@ -115,5 +125,32 @@ export const convTranspose2d: LayerRule<ConvTranspose> = {
       ? g.op('Conv', [dy, weight], { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding] })
       : undefined;
     return { dx, dParams: [dWeight, biasGrad(g, dy)] };
+  },
+  tfjs({ tf, info, weighted, bind, variable }, { out, kernel: k, stride: s, padding: p }) {
+    const { inShape, outShape } = info;
+    // tfjs' 'valid' transposed conv is ONNX's without padding: crop `p` in front and the rest behind;
+    // outputPadding beyond `p` leaves rows to zero-pad.
+    const full = (d: number) => d * s + Math.max(k - s, 0);
+    const behindH = full(inShape[1]) - p - outShape[1];
+    const behindW = full(inShape[2]) - p - outShape[2];
+    const padded = behindH < 0 || behindW < 0;
+    const conv = tf.layers.conv2dTranspose({ filters: out, kernelSize: k, strides: s, padding: 'valid', useBias: !padded });
+    const stages = [weighted(conv, inShape)];
+    const cropping: [[number, number], [number, number]] = [
+      [p, Math.max(behindH, 0)],
+      [p, Math.max(behindW, 0)],
+    ];
+    if (cropping.flat().some((c) => c > 0)) stages.push(eager(tf.layers.cropping2D({ cropping })));
+    if (!padded) {
+      bind(conv, info.params[0], info.params[1], ONNX_FILTER_TO_TFJS);
+      return chain(stages);
+    }
+    stages.push(eager(tf.layers.zeroPadding2d({ padding: [[0, Math.max(-behindH, 0)], [0, Math.max(-behindW, 0)]] })));
+    // ONNX adds the bias to the padded pixels too, so it comes after the padding, as a plain variable:
+    // tfjs-layers has no stand-alone bias layer.
+    bind(conv, info.params[0], undefined, ONNX_FILTER_TO_TFJS);
+    const bias = variable(info.params[1], tf.zeros([out]));
+    stages.push((x) => tf.add(x, bias));
+    return chain(stages);
   },
 };

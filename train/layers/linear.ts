@@ -36,4 +36,10 @@ export const linear: LayerRule<Linear> = {
     const { dx, dWeight, dBias } = affineBackward(g, dy, saved.x, ctx.params[0], ctx.needInputGrad);
     return { dx, dParams: [dWeight, dBias] };
   },
+  tfjs({ tf, info, weighted, bind }, { out }) {
+    const dense = tf.layers.dense({ units: out });
+    const stage = weighted(dense, info.inShape);
+    bind(dense, info.params[0], info.params[1], null);
+    return stage;
+  },
 };

@@ -22,6 +22,11 @@ export const dropout: LayerRule<Of<'dropout'>> = {
     return { y: g.op('Mul', [x, scaledMask]), saved: { scaledMask } };
   },
   backward: (g, dy, _layer, { scaledMask }) => ({ dx: g.op('Mul', [dy, scaledMask]), dParams: [] }),
+  tfjs({ tf, info, random }, { rate }) {
+    // Inverted dropout: kept values are scaled by 1/(1-rate) so inference needs no rescaling.
+    const scale = 1 / (1 - rate);
+    return (x, ctx) => (ctx.training ? tf.mul(x, tf.mul(random(ctx, `${info.key}.keep_mask`, x.shape), scale)) : x);
+  },
 };
 
 export const gaussianNoise: LayerRule<Of<'gaussianNoise'>> = {
@@ -32,4 +37,5 @@ export const gaussianNoise: LayerRule<Of<'gaussianNoise'>> = {
     return { y: g.op('Add', [x, noise]), saved: {} };
   },
   backward: (_g, dy) => ({ dx: dy, dParams: [] }),
+  tfjs: ({ tf, info, random }, { std }) => (x, ctx) => (ctx.training ? tf.add(x, tf.mul(random(ctx, `${info.key}.noise`, x.shape), std)) : x),
 };
