@@ -52,16 +52,19 @@ export function estimateRunWork(config: TrainConfig, trainCount: number, validat
  * stderr; when stderr is not a terminal (nohup logs) it prints a line every few seconds instead.
  */
 export class RunProgress {
+  // A MultiBar holding one bar, for its `log`: log lines printed while the bar is shown go above it.
+  private readonly multi: cliProgress.MultiBar;
   private readonly bar: cliProgress.SingleBar;
   private readonly stageStart: Record<LaterStage, number>;
   private readonly total: number;
+  private stopped = false;
 
   constructor(
     private readonly work: RunWork,
     private readonly epochs: number,
-    stream: NodeJS.WriteStream = process.stderr,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {
-    this.bar = new cliProgress.SingleBar(
+    this.multi = new cliProgress.MultiBar(
       {
         format: '{stage} |{bar}| {percentage}% | epoch {epoch}/{epochs} | loss {loss} | {speed} img/s | ETA {eta_formatted} (whole run)',
         stream,
@@ -76,7 +79,7 @@ export class RunProgress {
     let offset = work.training;
     this.stageStart = Object.fromEntries(LATER_STAGES.map((s) => [s, (offset += work.later[s]) - work.later[s]])) as Record<LaterStage, number>;
     this.total = offset;
-    this.bar.start(Math.max(1, Math.round(this.total)), 0, { stage: 'training', epoch: '-', epochs, loss: '-', speed: '-' });
+    this.bar = this.multi.create(Math.max(1, Math.round(this.total)), 0, { stage: 'training', epoch: '-', epochs, loss: '-', speed: '-' });
   }
 
   /** After a training step; `imagesDone` counts this session's training images. */
@@ -89,9 +92,19 @@ export class RunProgress {
     this.bar.update(Math.round(this.stageStart[name]), { stage: name, speed: '-' });
   }
 
+  /** Prints a log line above the bar on a terminal; elsewhere the bar prints whole lines itself, so `fallback` writes it. */
+  log(line: string, fallback: (line: string) => void): void {
+    if (this.stream.isTTY) this.multi.log(`${line}\n`);
+    else fallback(line);
+  }
+
   /** Ends the bar; `complete` fills it (the run finished), else it stays where the run stopped. */
   stop(complete = false): void {
+    if (this.stopped) return;
+    this.stopped = true;
     if (complete) this.bar.update(Math.round(this.total), { stage: 'done' });
-    this.bar.stop();
+    // A redraw first: it prints the log lines still buffered, which stopping alone would drop.
+    this.multi.update();
+    this.multi.stop();
   }
 }

@@ -41,18 +41,19 @@ export async function runTraining(args: CliArgs, io: RunIo): Promise<RunResult> 
   const config = loadConfig(file, args.overrides);
   const outDir = resolve(config.output);
   // Fail before the data is loaded, not after: shapes and device are known from the config alone.
-  const ctx: RunContext = { config, file, spec: checkConfig(config, file), cacheRoot: resolve(io.cacheRoot ?? '.'), log: io.log };
+  let progress: RunProgress | undefined;
+  const log = (line: string) => (progress ? progress.log(line, io.log) : io.log(line));
+  const ctx: RunContext = { config, file, spec: checkConfig(config, file), cacheRoot: resolve(io.cacheRoot ?? '.'), log };
   io.log(`${config.id}: ${config.title}`);
 
   const data = await dataStage(ctx);
-  let progress: RunProgress | undefined;
   const startProgress = (trainingImagesLeft: number) =>
     (progress = new RunProgress(estimateRunWork(config, data.train.count, data.validation.count, trainingImagesLeft), config.training?.epochs ?? 0));
   const fit = await fitStage(ctx, data, { fresh: args.fresh, stopAfterSteps: args.stopAfterSteps, interrupted: io.interrupted, progress: io.progress ? startProgress : undefined });
   if (fit.outcome && !fit.outcome.finished) return { outDir, runDir: fit.runDir };
   try {
     const exported = exportStage(ctx, fit);
-    io.log('evaluating');
+    log('evaluating');
     progress?.stage('evaluate');
     const evaluated = await evaluateStage(ctx, data, fit, exported);
     try {
