@@ -2,9 +2,16 @@
  * Training and inference throughput of one engine on one preset:
  *   npm run bench:train -- --preset conv-faces64 [--engine ort|tfjs] [--batch 64] [--seconds 20]
  *                          [--warmup 2] [--threads N] [--device cpu|cuda] [--profile FILE_PREFIX] [--spin] [--json]
+ *                          [--replicas N] [--peer pytorch]
  * Each measurement runs whole steps until `--seconds` have passed (at least one). The machine may be
- * shared, so the load average and CPU time are printed next to wall-clock rates.
+ * shared, so the load average and CPU time are printed next to wall-clock rates. `--peer pytorch` then
+ * runs `../shared/peers/pytorch PRESET` (PyTorch's CPU build on the same preset, batch 64, 2 threads) in
+ * the same run and prints its rates and ours as ratios of them.
  */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Random } from '#core/random.ts';
@@ -76,6 +83,8 @@ async function main(): Promise<void> {
       profile: { type: 'string' },
       spin: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      peer: { type: 'string' },
+      replicas: { type: 'string' },
     },
   });
   if (!values.preset) fail(`--preset is required; known: ${Object.keys(PRESETS).join(', ')}`);
@@ -88,21 +97,24 @@ async function main(): Promise<void> {
   })();
   if (!(ENGINE_NAMES as readonly string[]).includes(values.engine)) fail(`--engine must be one of ${ENGINE_NAMES.join(', ')}, got "${values.engine}"`);
   if (values.device !== 'cpu' && values.device !== 'cuda') fail(`--device must be cpu or cuda, got "${values.device}"`);
-  const ortOnly = values.profile !== undefined || values.spin;
-  if (ortOnly && values.engine !== 'ort') fail('--profile and --spin are options of the ort engine');
+  const ortOnly = values.profile !== undefined || values.spin || values.replicas !== undefined;
+  if (ortOnly && values.engine !== 'ort') fail('--profile, --spin and --replicas are options of the ort engine');
   const batch = positiveNumber(values.batch, 'batch', 64, true);
   const seconds = positiveNumber(values.seconds, 'seconds', 20);
   const warmup = values.warmup === '0' ? 0 : positiveNumber(values.warmup, 'warmup', 2, true);
   const threads = values.threads === undefined ? undefined : positiveNumber(values.threads, 'threads', 1, true);
+  const replicas = positiveNumber(values.replicas, 'replicas', 1, true);
+  if (values.profile !== undefined && replicas > 1) fail('--profile needs --replicas 1 (replicas run on worker threads)');
   const log = (line: string) => console.log(line);
+  const peerCommand = values.peer === undefined ? undefined : peerPath(values.peer);
 
   const rss = rssTracker();
   const loadBefore = loadavg()[0];
   const createStart = performance.now();
   const options = { spec, batch, seed: 1, device: values.device as Device, threads };
-  const ortEngine = ortOnly ? await (await import('../train/engine/ort.ts')).createOrtEngine({ ...options, profilePrefix: values.profile, spin: values.spin }) : undefined;
+  const ortEngine = ortOnly ? await (await import('../train/engine/ort.ts')).createOrtEngine({ ...options, profilePrefix: values.profile, spin: values.spin, replicas }) : undefined;
   const engine: TrainingEngine = ortEngine ?? (await createEngine(values.engine, options));
-  log(`${spec.name} on ${engine.name} (${engine.device}), batch ${batch}: engine ready in ${((performance.now() - createStart) / 1000).toFixed(1)} s`);
+  log(`${spec.name} on ${engine.name} (${engine.device})${replicas > 1 ? `, ${replicas} replicas` : ''}, batch ${batch}: engine ready in ${((performance.now() - createStart) / 1000).toFixed(1)} s`);
 
   // Four distinct batches of uniform noise: the arithmetic cost does not depend on the pixel values.
   const perBatch = batch * spec.input.reduce((a, b) => a * b, 1);
@@ -122,11 +134,18 @@ async function main(): Promise<void> {
   const peakRssMB = rss.stop();
   const ratio = train.imagesPerSecond / infer.imagesPerSecond;
   log(`train/infer: ${ratio.toFixed(3)}; peak RSS ${peakRssMB.toFixed(0)} MB; 1-min load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+  const peer = peerCommand ? await runPeer(peerCommand, spec.name) : undefined;
+  if (peer) {
+    log(`peer ${peer.engine}: train ${peer.trainImagesPerSecond} img/s, infer ${peer.inferImagesPerSecond} img/s`);
+    log(`ours / peer: train ${(train.imagesPerSecond / peer.trainImagesPerSecond).toFixed(3)}×, infer ${(infer.imagesPerSecond / peer.inferImagesPerSecond).toFixed(3)}×`);
+  }
   if (values.json) {
     console.log(
       JSON.stringify({
+        ...(peer ? { peer, trainRatioToPeer: round(train.imagesPerSecond / peer.trainImagesPerSecond, 3), inferRatioToPeer: round(infer.imagesPerSecond / peer.inferImagesPerSecond, 3) } : {}),
         preset: spec.name,
         engine: engine.name,
+        replicas,
         trainImagesPerSecond: round(train.imagesPerSecond),
         inferImagesPerSecond: round(infer.imagesPerSecond),
         peakRssMB: round(peakRssMB),
@@ -138,6 +157,31 @@ async function main(): Promise<void> {
       }),
     );
   }
+}
+
+const PEERS = ['pytorch'];
+
+/** The peer's launcher beside the repository (`../shared/peers/NAME`), or a usage error. */
+function peerPath(name: string): string {
+  if (!PEERS.includes(name)) fail(`--peer must be one of ${PEERS.join(', ')}, got "${name}"`);
+  const path = resolve('..', 'shared', 'peers', name);
+  if (!existsSync(path)) fail(`--peer ${name}: ${path} does not exist (run from the repository root, with ../shared beside it)`);
+  return path;
+}
+
+interface PeerRates {
+  engine: string;
+  trainImagesPerSecond: number;
+  inferImagesPerSecond: number;
+}
+
+/** Runs the peer on one preset; it prints one JSON line per preset. */
+async function runPeer(command: string, presetName: string): Promise<PeerRates> {
+  const { stdout } = await promisify(execFile)(command, [presetName], { maxBuffer: 1 << 20 });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  const parsed = JSON.parse(line) as Partial<PeerRates>;
+  if (typeof parsed.trainImagesPerSecond !== 'number' || typeof parsed.inferImagesPerSecond !== 'number') throw new Error(`peer printed no rates: ${line}`);
+  return { engine: String(parsed.engine), trainImagesPerSecond: parsed.trainImagesPerSecond, inferImagesPerSecond: parsed.inferImagesPerSecond };
 }
 
 function printProfile(summary: ProfileSummary, file: string): void {

@@ -10,7 +10,7 @@ import type { ModelSpec } from '../model/spec.ts';
 import type { OptimizerConfigInput } from '../optim/config.ts';
 import type { EpochRecord } from '../report/report.ts';
 import type { TrainConfig } from './config.ts';
-import { TrainingProgress } from './progress.ts';
+import type { RunProgress } from './progress.ts';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
@@ -53,7 +53,8 @@ export interface LoopOptions {
   stopAfterSteps?: number;
   /** Set when the user pressed Ctrl-C: the loop saves a checkpoint after the current step and stops. */
   interrupted: () => boolean;
-  progress: boolean;
+  /** Starts the whole-run progress bar once the training images left are known (after a resume). */
+  progress?: (trainingImagesLeft: number) => RunProgress;
   log: (line: string) => void;
 }
 
@@ -111,7 +112,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<TrainingOut
   const sessionStart = performance.now();
   const priorSeconds = meta.seconds;
   const elapsed = () => priorSeconds + (performance.now() - sessionStart) / 1000;
-  const progress = options.progress && !meta.done ? new TrainingProgress(totalSteps, step, training.epochs) : undefined;
+  const progress = options.progress?.(meta.done ? 0 : (totalSteps - step) * training.batchSize);
   const pixelsPerImage = imageSize(train.shape);
   let finished = meta.done;
   try {
@@ -141,7 +142,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<TrainingOut
       windowImages += batch.count;
       smoothed = Number.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
       const now = performance.now();
-      progress?.update({ epoch: batch.epoch + 1, step, loss: smoothed, imagesPerSecond: (windowImages * 1000) / Math.max(1, now - windowStart) });
+      progress?.training(sessionSteps * training.batchSize, { epoch: batch.epoch + 1, step, loss: smoothed, imagesPerSecond: (windowImages * 1000) / Math.max(1, now - windowStart) });
       if (now - windowStart > 10_000) {
         windowStart = now;
         windowImages = 0;
@@ -167,9 +168,11 @@ export async function runTrainingLoop(options: LoopOptions): Promise<TrainingOut
         await save();
       }
     }
-  } finally {
+  } catch (error) {
     progress?.stop();
+    throw error;
   }
+  if (!finished) progress?.stop();
   const params = new Map([...engine.params()].map(([name, values]) => [name, Float32Array.from(values)]));
   await engine.dispose();
   return { params, curve: meta.curve, steps: step, seconds: meta.done ? meta.seconds : elapsed(), resumedFromStep, finished };

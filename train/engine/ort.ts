@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { Random } from '#core/random.ts';
 import { buildForwardGraph } from '../graphs/inference.ts';
-import { fillRandom } from './random-inputs.ts';
 import { buildTrainingGraph, type TrainingGraph } from '../graphs/training.ts';
 import { initParams } from '../model/shapes.ts';
-import { Adam } from '../optim/adam.ts';
+import { runBatched } from './batched.ts';
+import { StepRunner, type StepGraph } from './step-runner.ts';
 import type { Device, EngineOptions, EngineState, GradientResult, StepResult, TrainingEngine } from './engine.ts';
 import { latestProfile } from './ort-profile.ts';
 import { createSession, type SessionSettings } from './ort-session.ts';
@@ -19,13 +19,19 @@ export interface OrtProgram {
   inference(params: Map<string, Float32Array>): Uint8Array[];
 }
 
-export type OrtEngineOptions = EngineOptions & Pick<SessionSettings, 'profilePrefix' | 'spin'>;
+export type OrtEngineOptions = EngineOptions &
+  Pick<SessionSettings, 'profilePrefix' | 'spin'> & {
+    /** Data-parallel replicas of the training graph, one worker thread each (see StepRunnerOptions.replicas); must divide the batch. */
+    replicas?: number;
+  };
 
 /** The engine for a model declaration: its training graph at `batch`, He/Xavier init from `seed`. */
 export async function createOrtEngine(options: OrtEngineOptions): Promise<OrtEngine> {
   const { spec, batch } = options;
+  const replicas = options.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1 || batch % replicas !== 0) throw new Error(`ort engine: replicas must be a positive integer that divides the batch ${batch}, got ${replicas}`);
   const program: OrtProgram = {
-    training: buildTrainingGraph(spec, { batch }),
+    training: buildTrainingGraph(spec, { batch: batch / replicas }),
     initialParams: initParams(spec, options.seed),
     inference: (params) => [buildForwardGraph(spec, params)],
   };
@@ -34,23 +40,21 @@ export async function createOrtEngine(options: OrtEngineOptions): Promise<OrtEng
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** The autoencoder's training graph as the step runner sees it: the image is its only data input. */
+export function autoencoderStepGraph(graph: TrainingGraph): StepGraph {
+  const { total, parts } = graph.losses;
+  return { bytes: graph.bytes, data: [graph.image], params: graph.params, gradients: graph.gradients, randomInputs: graph.randomInputs, losses: [total, ...parts.filter((p) => p !== total)] };
+}
+
 /**
- * The onnxruntime engine: one session runs forward, loss and backward for a whole batch; Adam runs in
- * TypeScript. Every tensor the hot loop touches (parameters, image, noise, gradients) is allocated once and
- * rewritten in place — onnxruntime reads inputs from and writes fetched outputs into these buffers.
+ * The onnxruntime engine: the shared step runner (step-runner.ts) runs forward, loss and backward for a
+ * whole batch in one session and Adam in TypeScript, on buffers allocated once.
  */
 export class OrtEngine implements TrainingEngine {
   readonly name = 'ort' as const;
   readonly batch: number;
   private readonly paramNames: string[];
-  private readonly paramArrays: Float32Array[];
-  private readonly gradArrays: Float32Array[];
   private readonly imageArray: Float32Array;
-  private readonly randomArrays: Float32Array[];
-  private readonly feeds: Record<string, ort.Tensor>;
-  private readonly fetches: Record<string, ort.Tensor>;
-  private readonly lossArrays: { name: string; value: Float32Array }[];
-  private random: Random;
   private inferenceCache?: { version: number; sessions: ort.InferenceSession[] };
   /** Bumped whenever parameters change, so cached inference sessions know they are stale. */
   private version = 0;
@@ -58,44 +62,25 @@ export class OrtEngine implements TrainingEngine {
 
   private constructor(
     private readonly program: OrtProgram,
-    private readonly session: ort.InferenceSession,
-    private readonly optimizer: Adam,
+    private readonly runner: StepRunner,
     private readonly settings: SessionSettings,
-    seed: number,
   ) {
     const graph = program.training;
-    this.batch = graph.image.shape[0];
-    this.random = Random.fromSeed(seed);
+    this.imageArray = runner.data.get(graph.image.name)!;
+    this.batch = this.imageArray.length / size(graph.image.shape.slice(1));
     this.paramNames = graph.params.map((p) => p.name);
-    this.paramArrays = graph.params.map(({ name, shape }) => {
-      const initial = program.initialParams.get(name);
-      if (!initial) throw new Error(`ort engine: no initial value for parameter "${name}"`);
-      if (initial.length !== size(shape)) throw new Error(`ort engine: parameter "${name}" has ${initial.length} values, shape [${shape}] needs ${size(shape)}`);
-      return Float32Array.from(initial);
-    });
-    this.gradArrays = graph.params.map((p) => new Float32Array(size(p.shape)));
-    this.imageArray = new Float32Array(size(graph.image.shape));
-    this.randomArrays = graph.randomInputs.map((r) => new Float32Array(size(r.shape)));
-
-    this.feeds = { [graph.image.name]: new ort.Tensor('float32', this.imageArray, graph.image.shape) };
-    graph.params.forEach((p, i) => (this.feeds[p.name] = new ort.Tensor('float32', this.paramArrays[i], p.shape)));
-    graph.randomInputs.forEach((r, i) => (this.feeds[r.name] = new ort.Tensor('float32', this.randomArrays[i], r.shape)));
-
-    this.lossArrays = [graph.losses.total, ...graph.losses.parts.filter((p) => p !== graph.losses.total)].map((name) => ({ name, value: new Float32Array(1) }));
-    this.fetches = {};
-    for (const { name, value } of this.lossArrays) this.fetches[name] = new ort.Tensor('float32', value, []);
-    graph.gradients.forEach((g, i) => (this.fetches[g] = new ort.Tensor('float32', this.gradArrays[i], graph.params[i].shape)));
   }
 
   static async create(program: OrtProgram, options: Omit<OrtEngineOptions, 'spec' | 'batch'>): Promise<OrtEngine> {
-    const graph = program.training;
-    if (graph.gradients.length !== graph.params.length) {
-      throw new Error(`ort engine: ${graph.params.length} parameters but ${graph.gradients.length} gradient outputs`);
-    }
     const settings: SessionSettings = { device: options.device ?? 'cpu', threads: options.threads, profilePrefix: options.profilePrefix, spin: options.spin };
-    const session = await createSession(graph.bytes, settings);
-    const sizes = graph.params.map((p) => size(p.shape));
-    return new OrtEngine(program, session, new Adam(sizes, options.optimizer), settings, options.seed);
+    const runner = await StepRunner.create(autoencoderStepGraph(program.training), {
+      initialParams: program.initialParams,
+      optimizer: options.optimizer,
+      seed: options.seed,
+      session: settings,
+      replicas: options.replicas,
+    });
+    return new OrtEngine(program, runner, settings);
   }
 
   get device(): Device {
@@ -105,7 +90,7 @@ export class OrtEngine implements TrainingEngine {
   async step(images: Float32Array): Promise<StepResult> {
     return this.exclusive(async () => {
       const result = await this.forwardBackward(images);
-      this.optimizer.update(this.paramArrays, this.gradArrays);
+      this.runner.update();
       this.version++;
       return result;
     });
@@ -113,7 +98,7 @@ export class OrtEngine implements TrainingEngine {
 
   async gradients(images: Float32Array, randomInputs?: Map<string, Float32Array>): Promise<GradientResult> {
     const result = await this.exclusive(() => this.forwardBackward(images, randomInputs));
-    const gradients = new Map(this.paramNames.map((name, i) => [name, Float32Array.from(this.gradArrays[i])]));
+    const gradients = new Map(this.paramNames.map((name, i) => [name, Float32Array.from(this.runner.gradArrays[i])]));
     return { ...result, gradients };
   }
 
@@ -121,34 +106,24 @@ export class OrtEngine implements TrainingEngine {
     const perImage = size(this.program.training.image.shape.slice(1));
     if (!Number.isInteger(count) || count < 1) throw new Error(`reconstruct: count must be a positive integer, got ${count}`);
     if (images.length !== count * perImage) throw new Error(`reconstruct: ${count} images need ${count * perImage} values, got ${images.length}`);
-    const sessions = await this.inferenceSessions();
-    const out = new Float32Array(count * perImage);
-    const chunk = this.batch;
-    for (let start = 0; start < count; start += chunk) {
-      const n = Math.min(chunk, count - start);
-      let value: ort.Tensor = new ort.Tensor('float32', images.subarray(start * perImage, (start + n) * perImage), [n, ...this.program.training.image.shape.slice(1)]);
-      for (const session of sessions) {
-        const results = await session.run({ [session.inputNames[0]]: value });
-        value = results[session.outputNames[0]] as ort.Tensor;
-      }
-      if (value.size !== n * perImage) throw new Error(`reconstruct: the inference graphs return ${value.size / n} values per image, expected ${perImage}`);
-      out.set(value.data as Float32Array, start * perImage);
+    let values = images;
+    let shape: readonly number[] = this.program.training.image.shape.slice(1);
+    for (const session of await this.inferenceSessions()) {
+      values = await runBatched(session, values, count, shape, { chunk: this.batch });
+      shape = [values.length / count];
     }
-    return out;
+    if (values.length !== count * perImage) throw new Error(`reconstruct: the inference graphs return ${values.length / count} values per image, expected ${perImage}`);
+    return values;
   }
 
   params(): Map<string, Float32Array> {
-    return new Map(this.paramNames.map((name, i) => [name, this.paramArrays[i]]));
+    return this.runner.params();
   }
 
   state(): EngineState {
+    const { optimizer, paramArrays, random } = this.runner;
     const copy = (arrays: Float32Array[]) => new Map(this.paramNames.map((name, i) => [name, Float32Array.from(arrays[i])]));
-    return {
-      step: this.optimizer.step,
-      params: copy(this.paramArrays),
-      moments: { m: copy(this.optimizer.m), v: copy(this.optimizer.v) },
-      rng: this.random.state,
-    };
+    return { step: optimizer.step, params: copy(paramArrays), moments: { m: copy(optimizer.m), v: copy(optimizer.v) }, rng: random.state };
   }
 
   load(state: EngineState): void {
@@ -162,29 +137,30 @@ export class OrtEngine implements TrainingEngine {
         if (values.length !== targets[i].length) throw new Error(`engine state: ${what} "${name}" has ${values.length} values, expected ${targets[i].length}`);
       });
     };
-    restore('params', state.params, this.paramArrays);
-    restore('moments.m', state.moments.m, this.optimizer.m);
-    restore('moments.v', state.moments.v, this.optimizer.v);
+    const { optimizer, paramArrays } = this.runner;
+    restore('params', state.params, paramArrays);
+    restore('moments.m', state.moments.m, optimizer.m);
+    restore('moments.v', state.moments.v, optimizer.v);
     this.paramNames.forEach((name, i) => {
-      this.paramArrays[i].set(state.params.get(name)!);
-      this.optimizer.m[i].set(state.moments.m.get(name)!);
-      this.optimizer.v[i].set(state.moments.v.get(name)!);
+      paramArrays[i].set(state.params.get(name)!);
+      optimizer.m[i].set(state.moments.m.get(name)!);
+      optimizer.v[i].set(state.moments.v.get(name)!);
     });
-    this.optimizer.step = state.step;
-    this.random = random;
+    optimizer.step = state.step;
+    this.runner.random = random;
     this.version++;
   }
 
   /** Stops the training session's profiler (enabled by `profilePrefix`) and returns the file it wrote. */
   async endProfiling(): Promise<string | undefined> {
     if (!this.settings.profilePrefix) return undefined;
-    await this.session.endProfiling();
+    await this.runner.endProfiling();
     return latestProfile(this.settings.profilePrefix);
   }
 
   async dispose(): Promise<void> {
     await this.dropInference();
-    await this.session.release();
+    await this.runner.release();
   }
 
   private async exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -202,22 +178,8 @@ export class OrtEngine implements TrainingEngine {
       throw new Error(`ort engine: a batch of ${this.batch} images needs ${this.imageArray.length} values, got ${images.length}`);
     }
     this.imageArray.set(images);
-    this.program.training.randomInputs.forEach((spec, i) => {
-      const given = randomInputs?.get(spec.name);
-      if (!given) {
-        fillRandom(this.random, spec, this.randomArrays[i]);
-        return;
-      }
-      if (given.length !== this.randomArrays[i].length) throw new Error(`ort engine: random input "${spec.name}" needs ${this.randomArrays[i].length} values, got ${given.length}`);
-      this.randomArrays[i].set(given);
-    });
-    await this.session.run(this.feeds, this.fetches);
-    const [total, ...rest] = this.lossArrays;
-    const loss = total.value[0];
-    if (!Number.isFinite(loss)) throw new Error(`ort engine: loss is ${loss} at step ${this.optimizer.step + 1}`);
-    const parts: Record<string, number> = {};
-    for (const part of rest) parts[part.name] = part.value[0];
-    return { loss, parts };
+    const [[, loss], ...rest] = await this.runner.forwardBackward(randomInputs);
+    return { loss, parts: Object.fromEntries(rest) };
   }
 
   private async inferenceSessions(): Promise<ort.InferenceSession[]> {

@@ -4,7 +4,8 @@ import { GraphBuilder } from '../onnx/graph.ts';
 import { assertValidModel } from '../onnx/check.ts';
 import { vaeMean } from '../layers/vae.ts';
 import { toFloat16Bits } from './float16.ts';
-import { forwardSection, vaeParamValues, type SectionOptions } from './stages.ts';
+import { emitLayers, vaeParamValues, type EmitOptions } from './emit.ts';
+import { Program } from './program.ts';
 
 export interface InferenceOptions {
   /** Store weights as float16 initializers, cast to float32 inside the graph: half the file, same float32 interface. */
@@ -14,7 +15,7 @@ export interface InferenceOptions {
 const BATCH = 'N';
 
 /** Adds the weights of `names` as initializers; returns how the layers reach them. */
-function weights(g: GraphBuilder, shapes: ModelShapes, params: Map<string, Float32Array>, names: string[], float16: boolean): SectionOptions {
+function weights(g: GraphBuilder, shapes: ModelShapes, params: Map<string, Float32Array>, names: string[], float16: boolean): EmitOptions {
   const shapeOf = new Map(shapes.params.map((p) => [p.name, p.shape]));
   for (const name of names) {
     const values = params.get(name);
@@ -36,8 +37,8 @@ function finish(g: GraphBuilder, what: string): Uint8Array {
 }
 
 /** Encodes through the VAE head's mean. */
-function emitEncoder(g: GraphBuilder, shapes: ModelShapes, image: string, options: SectionOptions): string {
-  const features = forwardSection(g, shapes.encoder, image, options).y;
+function emitEncoder(g: GraphBuilder, shapes: ModelShapes, image: string, options: EmitOptions): string {
+  const features = emitLayers(new Program(g), shapes.encoder, image, options);
   return shapes.vae ? vaeMean(g, features, vaeParamValues(shapes, options.paramValue)) : features;
 }
 
@@ -63,7 +64,7 @@ export function buildDecoderGraph(spec: ModelSpec, params: Map<string, Float32Ar
   const g = new GraphBuilder(`${spec.name}_decoder`);
   const latent = g.input('latent', 'float32', [BATCH, shapes.latentDim]);
   const options = weights(g, shapes, params, decoderParamNames(shapes), float16);
-  g.output(g.rename(forwardSection(g, shapes.decoder, latent, options).y, 'image'), 'float32', [BATCH, ...spec.input]);
+  g.output(g.rename(emitLayers(new Program(g), shapes.decoder, latent, options), 'image'), 'float32', [BATCH, ...spec.input]);
   return finish(g, `decoder graph of ${spec.name}`);
 }
 
@@ -74,6 +75,6 @@ export function buildForwardGraph(spec: ModelSpec, params: Map<string, Float32Ar
   const image = g.input('image', 'float32', [BATCH, ...spec.input]);
   const options = weights(g, shapes, params, [...encoderParamNames(shapes), ...decoderParamNames(shapes)], float16);
   const code = emitEncoder(g, shapes, image, options);
-  g.output(g.rename(forwardSection(g, shapes.decoder, code, options).y, 'reconstruction'), 'float32', [BATCH, ...spec.input]);
+  g.output(g.rename(emitLayers(new Program(g), shapes.decoder, code, options), 'reconstruction'), 'float32', [BATCH, ...spec.input]);
   return finish(g, `forward graph of ${spec.name}`);
 }

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { Random } from '#core/random.ts';
+import { fillRandom } from '../engine/random-inputs.ts';
 import { parseModel, type ModelSpec } from '../model/spec.ts';
 import type { TrainingGraph } from './training.ts';
 
@@ -72,12 +73,7 @@ const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 /** Draws one set of random graph inputs the way a runner would. */
 export function drawRandomInputs(graph: TrainingGraph, random: Random): Map<string, Float32Array> {
   const drawn = new Map<string, Float32Array>();
-  for (const input of graph.randomInputs) {
-    const values = new Float32Array(size(input.shape));
-    if (input.kind === 'normal') random.fillNormal(values);
-    else for (let i = 0; i < values.length; i++) values[i] = random.uniform() < (input.rate ?? 0) ? 0 : 1;
-    drawn.set(input.name, values);
-  }
+  for (const input of graph.randomInputs) drawn.set(input.name, fillRandom(random, input, new Float32Array(size(input.shape))));
   return drawn;
 }
 

@@ -1,12 +1,12 @@
-import { inferShapes, type LayerInfo } from '../model/shapes.ts';
+import { inferShapes } from '../model/shapes.ts';
 import type { ModelSpec } from '../model/spec.ts';
 import { GraphBuilder } from '../onnx/graph.ts';
 import { assertValidModel } from '../onnx/check.ts';
-import { layerRule } from '../layers/table.ts';
-import { reconstructionLoss, sparsityPenalty } from '../layers/losses.ts';
+import { addReconstructionLoss, addSparsityPenalty } from '../layers/losses.ts';
 import type { RandomInput } from '../layers/types.ts';
-import { vaeBackward, vaeForward } from '../layers/vae.ts';
-import { forwardSection, vaeParamValues, type ForwardRecord, type SectionOptions } from './stages.ts';
+import { addVaeHead } from '../layers/vae.ts';
+import { emitLayer, vaeParamValues, type EmitOptions } from './emit.ts';
+import { Program } from './program.ts';
 
 export type { RandomInput } from '../layers/types.ts';
 
@@ -27,10 +27,12 @@ export interface TrainingGraph {
 const PART_ORDER = ['loss_reconstruction', 'loss_sparsity', 'loss_kl'];
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** The autoencoder as a program: encoder layers, the VAE head, decoder layers, the reconstruction loss and penalties. */
 export function buildTrainingGraph(spec: ModelSpec, { batch }: { batch: number }): TrainingGraph {
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`batch must be a positive integer, got ${batch}`);
   const shapes = inferShapes(spec);
   const g = new GraphBuilder(`${spec.name}_training`);
+  const program = new Program(g);
   const imageShape = [batch, ...spec.input];
   const image = g.input('image', 'float32', imageShape);
   for (const p of shapes.params) g.input(p.name, 'float32', p.shape);
@@ -40,63 +42,29 @@ export function buildTrainingGraph(spec: ModelSpec, { batch }: { batch: number }
     randomInputs.push(input);
     return g.input(input.name, 'float32', input.shape);
   };
-  // Backward stops at the first layer with parameters: below it no gradient is wanted.
-  const stages: (LayerInfo | 'vae')[] = [...shapes.encoder, ...(shapes.vae ? ['vae' as const] : []), ...shapes.decoder];
-  const firstTrainable = stages.findIndex((s) => (s === 'vae' ? true : s.params.length > 0));
-  const needInputGrad = (info: LayerInfo) => stages.indexOf(info) > firstTrainable;
-  const options: SectionOptions = { batch, training: true, paramValue: (name) => name, declareRandom, needInputGrad };
-
-  const parts: { name: string; value: string }[] = [];
-  const extraGrads = new Map<LayerInfo, string>();
+  const options: EmitOptions = { batch, training: true, paramValue: (name) => name, declareRandom };
   const sparsity = spec.loss.sparsity;
-  const onLayer = (record: ForwardRecord) => {
-    if (!sparsity || record.info !== shapes.sparsityLayer) return;
-    const term = sparsityPenalty(g, record.y, sparsity.weight, batch * size(record.info.outShape));
-    parts.push({ name: 'loss_sparsity', value: term.value });
-    extraGrads.set(record.info, term.grad);
-  };
+  const emitSection = (infos: typeof shapes.encoder, x: string) =>
+    infos.reduce((value, info) => {
+      const y = emitLayer(program, info, value, options);
+      if (sparsity && info === shapes.sparsityLayer) addSparsityPenalty(program, y, sparsity.weight, batch * size(info.outShape));
+      return y;
+    }, x);
 
-  const encoder = forwardSection(g, shapes.encoder, image, options, onLayer);
-  let code = encoder.y;
-  let vae: ReturnType<typeof vaeForward> | undefined;
-  const vaeParams = shapes.vae ? vaeParamValues(shapes, (name) => name) : undefined;
-  if (shapes.vae && vaeParams) {
+  let code = emitSection(shapes.encoder, image);
+  if (shapes.vae) {
     const eps = declareRandom({ name: 'vae.eps', shape: [batch, shapes.latentDim], kind: 'normal', std: 1 });
-    vae = vaeForward(g, code, vaeParams, eps, batch, spec.loss.klWeight);
-    code = vae.z;
-    parts.push({ name: 'loss_kl', value: vae.kl });
+    code = addVaeHead(program, code, vaeParamValues(shapes, options.paramValue), eps, batch, spec.loss.klWeight);
   }
-  const decoder = forwardSection(g, shapes.decoder, code, options, onLayer);
-  g.output(g.rename(decoder.y, 'reconstruction'), 'float32', imageShape);
+  const reconstruction = emitSection(shapes.decoder, code);
+  g.output(g.rename(reconstruction, 'reconstruction'), 'float32', imageShape);
+  addReconstructionLoss(program, spec.loss.reconstruction, reconstruction, image, size(imageShape));
 
-  const reconstruction = reconstructionLoss(g, spec.loss.reconstruction, decoder.y, image, size(imageShape));
-  parts.unshift({ name: 'loss_reconstruction', value: reconstruction.value });
-  parts.sort((a, b) => PART_ORDER.indexOf(a.name) - PART_ORDER.indexOf(b.name));
+  const parts = program.losses.sort((a, b) => PART_ORDER.indexOf(a.name) - PART_ORDER.indexOf(b.name));
   for (const part of parts) g.output(g.rename(part.value, part.name), 'float32', []);
   g.output(g.op('Sum', parts.map((p) => p.value), {}, 'loss'), 'float32', []);
 
-  const grads = new Map<string, string>();
-  const backward = (records: ForwardRecord[], dy: string | undefined) => {
-    for (let i = records.length - 1; i >= 0 && dy !== undefined; i--) {
-      const { info, ctx, saved } = records[i];
-      if (stages.indexOf(info) < firstTrainable) return undefined;
-      const extra = extraGrads.get(info);
-      if (extra) dy = g.op('Add', [dy, extra]);
-      const { dx, dParams } = layerRule(info.layer).backward(g, dy, info.layer, saved, ctx);
-      info.params.forEach((p, k) => grads.set(p.name, dParams[k]));
-      dy = dx;
-    }
-    return dy;
-  };
-  let dCode = backward(decoder.records, reconstruction.grad);
-  if (vae && vaeParams && shapes.vae && dCode) {
-    const head = vaeBackward(g, dCode, vae.saved, vaeParams, batch, spec.loss.klWeight, stages.indexOf('vae') > firstTrainable);
-    const { mean, logvar } = shapes.vae;
-    [mean.weight, mean.bias, logvar.weight, logvar.bias].forEach((p, k) => grads.set(p.name, head.dParams[k]));
-    dCode = head.dFeatures;
-  }
-  backward(encoder.records, dCode);
-
+  const grads = program.gradients();
   const gradients = shapes.params.map((p) => {
     const grad = grads.get(p.name);
     if (!grad) throw new Error(`internal: no gradient was emitted for ${p.name}`);

@@ -1,6 +1,9 @@
 import type { LayerSpec } from '../model/spec.ts';
 import type { GraphBuilder } from '../onnx/graph.ts';
 import type { LayerRule } from './types.ts';
+import { fmt, weightAndBias, weightInit } from './shape-rules.ts';
+import { z } from 'zod';
+import { named, positiveInt } from './schema.ts';
 
 type Linear = Extract<LayerSpec, { type: 'linear' }>;
 
@@ -17,7 +20,14 @@ export function affineBackward(g: GraphBuilder, dy: string, x: string, weight: s
   };
 }
 
+export const linearSchema = z.object({ type: z.literal('linear'), out: positiveInt, ...named });
+
 export const linear: LayerRule<Linear> = {
+  infer({ layer, inShape, label, key, following }) {
+    if (inShape.length !== 1) throw new Error(`${label}: needs a flat input, got ${fmt(inShape)} (add a flatten before it)`);
+    const [n] = inShape;
+    return { outShape: [layer.out], params: weightAndBias(key, [n, layer.out], weightInit(n, layer.out, following), layer.out) };
+  },
   forward(g, x, _layer, ctx) {
     const [weight, bias] = ctx.params;
     return { y: affineForward(g, x, weight, bias), saved: { x } };
@@ -25,5 +35,11 @@ export const linear: LayerRule<Linear> = {
   backward(g, dy, _layer, saved, ctx) {
     const { dx, dWeight, dBias } = affineBackward(g, dy, saved.x, ctx.params[0], ctx.needInputGrad);
     return { dx, dParams: [dWeight, dBias] };
+  },
+  tfjs({ tf, info, weighted, bind }, { out }) {
+    const dense = tf.layers.dense({ units: out });
+    const stage = weighted(dense, info.inShape);
+    bind(dense, info.params[0], info.params[1], null);
+    return stage;
   },
 };

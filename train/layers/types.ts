@@ -1,6 +1,8 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
 import type { LayerInfo } from '../model/shapes.ts';
 import type { LayerSpec } from '../model/spec.ts';
+import type { InferInput, Inferred } from './shape-rules.ts';
+import type { Stage, TfjsBuild } from '../engine/tfjs/build.ts';
 
 export type Batch = number | string;
 
@@ -28,17 +30,26 @@ export interface LayerContext {
   training: boolean;
   /** Declares a random graph input (training only) and returns its value. */
   randomInput(suffix: string, kind: RandomInput['kind'], options?: { rate?: number; std?: number }): string;
-  /** False for the first layer with parameters: nobody needs d loss / d image. */
+  /** Whether the input depends on a parameter: only then is d loss / d input wanted (never for the image). */
   needInputGrad: boolean;
 }
 
 /** Values the forward emission keeps for the backward one. */
 export type Saved = Record<string, string>;
 
+/**
+ * One row of the layer table: everything the trainer knows about a layer type, side by side — its shape
+ * inference and parameters, its forward emission, its backward emission, and its build in the tfjs
+ * reference engine (its declaration schema sits beside the rule in the same file).
+ */
 export interface LayerRule<L extends LayerSpec = LayerSpec> {
+  /** Output shape (per sample) and parameters; throws naming `label` when the input does not fit. */
+  infer(input: InferInput<L>): Inferred;
   forward(g: GraphBuilder, x: string, layer: L, ctx: LayerContext): { y: string; saved: Saved };
   /** `dx` is undefined when `ctx.needInputGrad` is false; `dParams` follows `ctx.params`. */
   backward(g: GraphBuilder, dy: string, layer: L, saved: Saved, ctx: LayerContext): { dx?: string; dParams: string[] };
+  /** The same layer in the tfjs reference engine, channels-last, with the same parameters. */
+  tfjs(build: TfjsBuild, layer: L): Stage;
 }
 
 export type LayerTable = { [T in LayerSpec['type']]: LayerRule<Extract<LayerSpec, { type: T }>> };

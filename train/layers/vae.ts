@@ -1,4 +1,5 @@
 import type { GraphBuilder } from '../onnx/graph.ts';
+import type { Program } from '../graphs/program.ts';
 import { affineBackward, affineForward } from './linear.ts';
 
 export interface VaeParams {
@@ -30,7 +31,7 @@ export function vaeForward(g: GraphBuilder, features: string, p: VaeParams, eps:
 
 export function vaeBackward(
   g: GraphBuilder,
-  dz: string,
+  dz: string | undefined,
   saved: ReturnType<typeof vaeForward>['saved'],
   p: VaeParams,
   batch: number,
@@ -38,16 +39,35 @@ export function vaeBackward(
   needInputGrad: boolean,
 ) {
   const klScale = klWeight / batch;
-  // d kl / d mean = klScale * mean; d kl / d logvar = klScale * (exp(logvar) - 1) / 2.
-  const dMean = g.op('Add', [dz, g.op('Mul', [saved.mean, g.scalar(klScale)])]);
-  const dLogvar = g.op('Add', [
-    g.op('Mul', [g.op('Mul', [dz, g.op('Mul', [saved.eps, saved.std])]), g.scalar(0.5)]),
-    g.op('Mul', [g.op('Sub', [saved.variance, g.scalar(1)]), g.scalar(klScale / 2)]),
-  ]);
+  // d kl / d mean = klScale * mean; d kl / d logvar = klScale * (exp(logvar) - 1) / 2; dz is absent when z reaches no loss.
+  const klMean = g.op('Mul', [saved.mean, g.scalar(klScale)]);
+  const klLogvar = g.op('Mul', [g.op('Sub', [saved.variance, g.scalar(1)]), g.scalar(klScale / 2)]);
+  const dMean = dz ? g.op('Add', [dz, klMean]) : klMean;
+  const dLogvar = dz ? g.op('Add', [g.op('Mul', [g.op('Mul', [dz, g.op('Mul', [saved.eps, saved.std])]), g.scalar(0.5)]), klLogvar]) : klLogvar;
   const meanGrads = affineBackward(g, dMean, saved.features, p.meanWeight, needInputGrad);
   const logvarGrads = affineBackward(g, dLogvar, saved.features, p.logvarWeight, needInputGrad);
   return {
     dFeatures: needInputGrad ? g.op('Add', [meanGrads.dx!, logvarGrads.dx!]) : undefined,
     dParams: [meanGrads.dWeight, meanGrads.dBias, logvarGrads.dWeight, logvarGrads.dBias],
   };
+}
+
+/**
+ * The VAE head as a program node: features -> z, plus the `loss_kl` part. Its backward adds the KL
+ * gradient to whatever reaches z, and hands the sum of both affine maps' input gradients on.
+ */
+export function addVaeHead(program: Program, features: string, p: VaeParams, eps: string, batch: number, klWeight: number): string {
+  const head = vaeForward(program.g, features, p, eps, batch, klWeight);
+  program.add({
+    label: 'vae head',
+    inputs: [features],
+    outputs: [head.z],
+    params: [p.meanWeight, p.meanBias, p.logvarWeight, p.logvarBias],
+    losses: [{ name: 'loss_kl', value: head.kl }],
+    backward([dz], [needInput]) {
+      const grads = vaeBackward(program.g, dz, head.saved, p, batch, klWeight, needInput);
+      return { dInputs: [grads.dFeatures], dParams: grads.dParams };
+    },
+  });
+  return head.z;
 }

@@ -1,35 +1,27 @@
 import { z } from 'zod';
+import { eluSchema, leakyReluSchema, reluSchema, sigmoidSchema, tanhSchema } from '../layers/activations.ts';
+import { conv2dSchema, convTranspose2dSchema } from '../layers/conv.ts';
+import { linearSchema } from '../layers/linear.ts';
+import { flattenSchema, reshapeSchema, upsampleSchema } from '../layers/reshape.ts';
+import { dropoutSchema, gaussianNoiseSchema } from '../layers/stochastic.ts';
 
 const positiveInt = z.number().int().positive();
-const nonNegativeInt = z.number().int().nonnegative();
-/** Optional per-layer name, used in error messages and to address an activation (e.g. the sparse-code penalty). */
-const named = { name: z.string().min(1).optional() };
 
+/** Every layer type's declaration; each schema sits in its row of the layer table (train/layers/*). */
 export const layerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('conv2d'), out: positiveInt, kernel: positiveInt, stride: positiveInt.default(1), padding: nonNegativeInt.default(0), ...named }),
-  z.object({
-    type: z.literal('convTranspose2d'),
-    out: positiveInt,
-    kernel: positiveInt,
-    stride: positiveInt.default(1),
-    padding: nonNegativeInt.default(0),
-    outputPadding: nonNegativeInt.default(0),
-    ...named,
-  }),
-  z.object({ type: z.literal('linear'), out: positiveInt, ...named }),
-  z.object({ type: z.literal('flatten'), ...named }),
-  /** Per-sample shape; the batch dimension is implicit. */
-  z.object({ type: z.literal('reshape'), shape: z.array(positiveInt).min(1), ...named }),
-  z.object({ type: z.literal('upsample'), scale: positiveInt, ...named }),
-  z.object({ type: z.literal('relu'), ...named }),
-  z.object({ type: z.literal('leakyRelu'), alpha: z.number().min(0).max(1).default(0.01), ...named }),
-  z.object({ type: z.literal('elu'), alpha: z.number().positive().default(1), ...named }),
-  z.object({ type: z.literal('sigmoid'), ...named }),
-  z.object({ type: z.literal('tanh'), ...named }),
-  /** Training only; the keep-mask is a graph input so runs are reproducible from a seed. */
-  z.object({ type: z.literal('dropout'), rate: z.number().min(0).lt(1), ...named }),
-  /** Training only; the noise is a graph input so runs are reproducible from a seed. */
-  z.object({ type: z.literal('gaussianNoise'), std: z.number().nonnegative(), ...named }),
+  conv2dSchema,
+  convTranspose2dSchema,
+  linearSchema,
+  flattenSchema,
+  reshapeSchema,
+  upsampleSchema,
+  reluSchema,
+  leakyReluSchema,
+  eluSchema,
+  sigmoidSchema,
+  tanhSchema,
+  dropoutSchema,
+  gaussianNoiseSchema,
 ]);
 
 export const lossSchema = z.object({

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { runBatched } from '../engine/batched.ts';
 import { imageSize, type ImageShape } from '../data/dataset.ts';
 
 export interface ReconstructionMetrics {
@@ -33,19 +34,9 @@ export async function runAutoencoderOnnx(
   const encode = await ort.InferenceSession.create(encoder);
   const decode = await ort.InferenceSession.create(decoder);
   try {
-    const reconstructions = new Float32Array(count * size);
-    const codeParts: Float32Array[] = [];
-    for (let start = 0; start < count; start += batch) {
-      const n = Math.min(batch, count - start);
-      const image = new ort.Tensor('float32', images.subarray(start * size, (start + n) * size), [n, ...shape]);
-      const { latent } = await encode.run({ image });
-      const { image: out } = await decode.run({ latent });
-      codeParts.push(latent.data as Float32Array);
-      reconstructions.set(out.data as Float32Array, start * size);
-    }
-    const dim = codeParts[0].length / Math.min(batch, count);
-    const codes = new Float32Array(count * dim);
-    codeParts.reduce((offset, part) => (codes.set(part, offset), offset + part.length), 0);
+    const codes = await runBatched(encode, images, count, shape, { chunk: batch, input: 'image', output: 'latent' });
+    const dim = count ? codes.length / count : 0;
+    const reconstructions = await runBatched(decode, codes, count, [dim], { chunk: batch, input: 'latent', output: 'image', outSize: size });
     return { codes, reconstructions, dim };
   } finally {
     await encode.release();

@@ -1,8 +1,7 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { runBatched } from '../engine/batched.ts';
 import type { Device } from '../engine/engine.ts';
 import { createSession } from '../engine/ort-session.ts';
-
-const CHUNK = 256;
 
 /**
  * A model as the API will see it: its exported encoder.onnx and decoder.onnx in onnxruntime sessions.
@@ -32,26 +31,11 @@ export class OnnxCodec {
   }
 
   async encode(images: Float32Array, count: number): Promise<Float32Array> {
-    const out = new Float32Array(count * this.dim);
-    for (let start = 0; start < count; start += CHUNK) {
-      const n = Math.min(CHUNK, count - start);
-      const image = new ort.Tensor('float32', images.subarray(start * this.pixels, (start + n) * this.pixels), [n, ...this.shape]);
-      const { latent } = await this.encoder.run({ image });
-      if (latent.size !== n * this.dim) throw new Error(`encoder.onnx returns ${latent.size / n} values per image, latent.dim is ${this.dim}`);
-      out.set(latent.data as Float32Array, start * this.dim);
-    }
-    return out;
+    return runBatched(this.encoder, images, count, this.shape, { input: 'image', output: 'latent', outSize: this.dim });
   }
 
   async decode(codes: Float32Array, count: number): Promise<Float32Array> {
-    const out = new Float32Array(count * this.pixels);
-    for (let start = 0; start < count; start += CHUNK) {
-      const n = Math.min(CHUNK, count - start);
-      const latent = new ort.Tensor('float32', codes.subarray(start * this.dim, (start + n) * this.dim), [n, this.dim]);
-      const { image } = await this.decoder.run({ latent });
-      out.set(image.data as Float32Array, start * this.pixels);
-    }
-    return out;
+    return runBatched(this.decoder, codes, count, [this.dim], { input: 'latent', output: 'image', outSize: this.pixels });
   }
 
   async reconstruct(images: Float32Array, count: number): Promise<Float32Array> {

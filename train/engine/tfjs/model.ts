@@ -3,26 +3,15 @@ import { inferShapes, type LayerInfo, type ModelShapes, type ParamInfo } from '.
 import type { ModelSpec } from '../../model/spec.ts';
 import type { RandomInput } from '../../layers/types.ts';
 import type { Tfjs } from './backend.ts';
-import { NCHW_TO_NHWC, NHWC_TO_NCHW, ONNX_FILTER_TO_TFJS, type ParamLayout } from './layout.ts';
+import { layerRule } from '../../layers/table.ts';
+import { eager, isImage, type ForwardContext, type Stage, type TfjsBuild } from './build.ts';
+import { NCHW_TO_NHWC, NHWC_TO_NCHW, type ParamLayout } from './layout.ts';
 
 /** One parameter as the project names it (train/model/shapes.ts), bound to the tfjs weight holding it. */
 export interface ParamBinding extends ParamLayout {
   name: string;
   variable: Variable;
 }
-
-/** A tensor tfjs keeps per sample: images as [H,W,C] (tfjs-layers' channelsLast), everything else as in ONNX. */
-const isImage = (shape: number[]) => shape.length === 3;
-
-interface ForwardContext {
-  training: boolean;
-  /** Fed-in randomness by training-graph input name (see `randomInputs`), already in tfjs layout. */
-  random: Map<string, Tensor>;
-  /** Outputs of named layers, collected for the sparsity penalty. */
-  activations: Map<string, Tensor>;
-}
-
-type Stage = (x: Tensor, ctx: ForwardContext) => Tensor;
 
 const inferenceContext = (): ForwardContext => ({ training: false, random: new Map(), activations: new Map() });
 
@@ -164,10 +153,6 @@ export class TfjsModel {
     return eager(layer);
   }
 
-  private chain(stages: Stage[]): Stage {
-    return (x, ctx) => this.run(stages, x, ctx);
-  }
-
   private buildStage(info: LayerInfo): Stage {
     const stage = this.buildLayer(info);
     const name = info.layer.name;
@@ -179,102 +164,22 @@ export class TfjsModel {
     };
   }
 
+  /** The layer's own row of the layer table builds it (train/layers/*: `tfjs`), through this model's helpers. */
   private buildLayer(info: LayerInfo): Stage {
-    const { tf } = this;
-    const { layer, inShape, outShape } = info;
-    switch (layer.type) {
-      case 'conv2d': {
-        const p = layer.padding;
-        const conv = tf.layers.conv2d({ filters: layer.out, kernelSize: layer.kernel, strides: layer.stride, padding: 'valid' });
-        const stage = this.weighted(conv, [inShape[0], inShape[1] + 2 * p, inShape[2] + 2 * p]);
-        this.bind(conv, info.params[0], info.params[1], ONNX_FILTER_TO_TFJS);
-        // tfjs 'same' pads asymmetrically (more behind); ONNX pads `p` on both sides.
-        return p > 0 ? this.chain([eager(tf.layers.zeroPadding2d({ padding: [[p, p], [p, p]] })), stage]) : stage;
-      }
-      case 'convTranspose2d': {
-        const { kernel: k, stride: s, padding: p } = layer;
-        // tfjs' 'valid' transposed conv is ONNX's without padding: crop `p` in front and the rest behind;
-        // outputPadding beyond `p` leaves rows to zero-pad.
-        const full = (d: number) => d * s + Math.max(k - s, 0);
-        const behindH = full(inShape[1]) - p - outShape[1];
-        const behindW = full(inShape[2]) - p - outShape[2];
-        const padded = behindH < 0 || behindW < 0;
-        const conv = tf.layers.conv2dTranspose({ filters: layer.out, kernelSize: k, strides: s, padding: 'valid', useBias: !padded });
-        const stages = [this.weighted(conv, inShape)];
-        const cropping: [[number, number], [number, number]] = [
-          [p, Math.max(behindH, 0)],
-          [p, Math.max(behindW, 0)],
-        ];
-        if (cropping.flat().some((c) => c > 0)) stages.push(eager(tf.layers.cropping2D({ cropping })));
-        if (!padded) {
-          this.bind(conv, info.params[0], info.params[1], ONNX_FILTER_TO_TFJS);
-          return this.chain(stages);
-        }
-        stages.push(eager(tf.layers.zeroPadding2d({ padding: [[0, Math.max(-behindH, 0)], [0, Math.max(-behindW, 0)]] })));
-        // ONNX adds the bias to the padded pixels too, so it comes after the padding, as a plain variable:
-        // tfjs-layers has no stand-alone bias layer.
-        this.bind(conv, info.params[0], undefined, ONNX_FILTER_TO_TFJS);
-        const bias = tf.variable(tf.zeros([layer.out]), true);
-        this.params.push({ name: info.params[1].name, onnxShape: info.params[1].shape, toTfjs: null, variable: bias });
-        stages.push((x) => tf.add(x, bias));
-        return this.chain(stages);
-      }
-      case 'linear': {
-        const dense = tf.layers.dense({ units: layer.out });
-        const stage = this.weighted(dense, inShape);
-        this.bind(dense, info.params[0], info.params[1], null);
-        return stage;
-      }
-      case 'flatten':
-        // ONNX flattens in C,H,W order, so a channels-last image is brought to channels-first first.
-        return isImage(inShape) ? this.chain([eager(tf.layers.permute({ dims: [3, 1, 2] })), eager(tf.layers.flatten())]) : eager(tf.layers.flatten());
-      case 'reshape': {
-        const stages: Stage[] = [];
-        if (isImage(inShape)) stages.push(eager(tf.layers.permute({ dims: [3, 1, 2] })));
-        stages.push(eager(tf.layers.reshape({ targetShape: layer.shape })));
-        if (isImage(outShape)) stages.push(eager(tf.layers.permute({ dims: [2, 3, 1] })));
-        return this.chain(stages);
-      }
-      case 'upsample': {
-        // Not tfjs-layers' UpSampling2D: its gradient (ResizeNearestNeighborGrad in tfjs-backend-cpu 4.22)
-        // reads dy at the input's batch stride, so every image after the first gets a wrong gradient.
-        // Broadcasting each pixel over an s x s block of ones is the same forward, and its gradient is a plain
-        // sum (a multiply, because tfjs' broadcastTo gradient stops at rank 4).
-        const s = layer.scale;
-        const [c, h, w] = inShape;
-        const block = tf.ones([1, 1, s, 1, s, 1]);
-        this.constants.push(block);
-        return (x) => {
-          const n = x.shape[0];
-          return tf.reshape(tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), block), [n, h * s, w * s, c]);
-        };
-      }
-      case 'relu':
-        return eager(tf.layers.reLU());
-      case 'leakyRelu':
-        return eager(tf.layers.leakyReLU({ alpha: layer.alpha }));
-      case 'elu': {
-        if (layer.alpha === 1) return eager(tf.layers.elu());
-        // tfjs-layers' ELU rejects alpha != 1. Written without a comparison: tfjs cannot differentiate through one.
-        const alpha = layer.alpha;
-        return (x) => tf.add(tf.relu(x), tf.mul(tf.sub(tf.exp(tf.minimum(x, 0)), 1), alpha));
-      }
-      case 'sigmoid':
-        return eager(tf.layers.activation({ activation: 'sigmoid' }));
-      case 'tanh':
-        return eager(tf.layers.activation({ activation: 'tanh' }));
-      case 'dropout': {
-        // Inverted dropout: kept values are scaled by 1/(1-rate) so inference needs no rescaling.
-        const scale = 1 / (1 - layer.rate);
-        const name = randomInputOf(info, 0)!.name;
-        return (x, ctx) => (ctx.training ? tf.mul(x, tf.mul(this.requireRandom(ctx, name, x.shape), scale)) : x);
-      }
-      case 'gaussianNoise': {
-        const std = layer.std;
-        const name = randomInputOf(info, 0)!.name;
-        return (x, ctx) => (ctx.training ? tf.add(x, tf.mul(this.requireRandom(ctx, name, x.shape), std)) : x);
-      }
-    }
+    const build: TfjsBuild = {
+      tf: this.tf,
+      info,
+      weighted: (layer, inShape) => this.weighted(layer, inShape),
+      bind: (layer, weight, bias, toTfjs) => this.bind(layer, weight, bias, toTfjs),
+      variable: (param, initial) => {
+        const variable = this.tf.variable(initial, true);
+        this.params.push({ name: param.name, onnxShape: param.shape, toTfjs: null, variable });
+        return variable;
+      },
+      constant: (value) => (this.constants.push(value), value),
+      random: (ctx, name, shape) => this.requireRandom(ctx, name, shape),
+    };
+    return layerRule(info.layer).tfjs(build, info.layer);
   }
 }
 
@@ -289,9 +194,3 @@ function randomInputOf(info: LayerInfo, batch: number): RandomInput | undefined 
 }
 
 const toHwc = ([c, h, w]: number[]) => [h, w, c];
-
-/** A weightless tfjs-layers layer applied eagerly to concrete tensors. */
-const eager =
-  (layer: layers.Layer): Stage =>
-  (x) =>
-    layer.apply(x) as Tensor;
