@@ -17,11 +17,11 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'latentlab-static-'));
   const site = path.join(dir, 'site');
   const variants = path.join(dir, 'variants');
-  await mkdir(path.join(site, '_astro'), { recursive: true });
+  await mkdir(path.join(site, 'assets'), { recursive: true });
   await mkdir(path.join(site, 'morph'), { recursive: true });
   await mkdir(variants);
   await writeFile(path.join(site, 'app.js'), script);
-  await writeFile(path.join(site, '_astro', 'page.0a1b2c.js'), script);
+  await writeFile(path.join(site, 'assets', 'page.0a1b2c.js'), script);
   await writeFile(path.join(site, 'morph', 'index.html'), '<!doctype html><title>morph</title>');
   await writeFile(path.join(variants, `${sha256}.br`), brotliCompressSync(script));
   await writeFile(path.join(variants, `${sha256}.gz`), gzipSync(script));
@@ -71,7 +71,7 @@ describe('staticFiles', () => {
   });
 
   it('marks hashed file names and URLs versioned with the current content hash immutable, and nothing else', async () => {
-    expect((await get('/_astro/page.0a1b2c.js')).headers.get('cache-control')).toBe(IMMUTABLE);
+    expect((await get('/assets/page.0a1b2c.js')).headers.get('cache-control')).toBe(IMMUTABLE);
     expect((await get(`/app.js?v=${sha256.slice(0, 16)}`)).headers.get('cache-control')).toBe(IMMUTABLE);
     expect((await get('/app.js?v=0123456789abcdef')).headers.get('cache-control')).toBe(REVALIDATE);
     expect((await get('/app.js')).headers.get('cache-control')).toBe(REVALIDATE);

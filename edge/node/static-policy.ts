@@ -9,8 +9,11 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** For stable URLs (pages, widgets.js, ort/, models/): keep, but ask first; a strong ETag makes the answer a 304. */
 export const REVALIDATE = 'public, max-age=0, must-revalidate';
 
-/** Folders of the built site whose file names carry a content hash: Astro's `_astro/` and the widgets' chunks. */
-export const HASHED_FOLDERS = ['/_astro/', '/widgets-chunks/'] as const;
+/**
+ * Folders of the built site whose file names carry a content hash: Astro's (`build.assets` in site/astro.config.ts, its
+ * `_astro/` renamed) and the widgets' chunks (site/build.ts). Nothing else may be written there.
+ */
+export const HASHED_FOLDERS = ['/assets/', '/widgets-chunks/'] as const;
 
 /**
  * `?v=` + the first 16 hex digits of a file's SHA-256: the versioned form of a stable URL, which the service worker
