@@ -41,6 +41,8 @@ export async function openMeasuredPage(context: BrowserContext, mbps?: number): 
 export interface Visit {
   /** ms from navigation start to `html[data-model-ready]`, when the visit waited for the model. */
   modelReadyMs?: number;
+  /** ms from navigation start to the last byte under ort/ and models/ (Resource Timing): the network's share. */
+  downloadsDoneMs?: number;
   /** Σ encodedDataLength of the page's requests (CDP Network.loadingFinished): bytes received, headers included. */
   pageBytes: number;
   /** Bytes the server wrote meanwhile, or undefined when it is not counted. */
@@ -73,6 +75,9 @@ export async function measureVisit(measured: MeasuredPage, url: string, options:
     if (options.waitForModel) {
       const ready = await page.waitForFunction(() => (document.documentElement.dataset.modelReady ? performance.now() : 0), undefined, { polling: 20, timeout: 120_000 });
       visit.modelReadyMs = (await ready.jsonValue()) as number;
+      visit.downloadsDoneMs = await page.evaluate(() =>
+        Math.max(0, ...performance.getEntriesByType('resource').filter((e) => /\/(ort|models)\//.test(e.name)).map((e) => (e as PerformanceResourceTiming).responseEnd)),
+      );
     }
     await page.waitForLoadState('networkidle');
   } finally {
