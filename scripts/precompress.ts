@@ -14,10 +14,11 @@ const MIN_BYTES = 1024;
 /** A variant that saves less than this is not worth a second representation. */
 const MIN_SAVING = 0.05;
 /**
- * Brotli 11 shrinks onnxruntime's 14 MB wasm to 2.30 MB against 2.67 MB at 9, but takes ~160 s against ~11 s on one
- * core here (docs/benchmarks.md); files above this size get quality 9 so a fresh build stays in seconds.
+ * Brotli 11 shrinks onnxruntime's 14.2 MB wasm (the one a first visit needs) to 2.30 MB against 2.67 MB at quality 9,
+ * 0.15 s less at 20 Mbps, for ~160 s of one busy core once per machine (the cache keeps it; docs/benchmarks.md). The
+ * 26.8 MB WebGPU flavour would take twice that, so files above this size get quality 9 (~11 s per 14 MB).
  */
-const BEST_QUALITY_MAX_BYTES = 4 * 1024 * 1024;
+const BEST_QUALITY_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface PrecompressOptions {
   /** Folders whose files get variants (recursively). */
