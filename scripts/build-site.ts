@@ -21,7 +21,7 @@ export interface ProductionBuildOptions extends Omit<SiteBuildOptions, 'openApiS
  * Asks the API app itself for its OpenAPI document (no model and no inference needed). Returns the snapshot file, or
  * undefined when the app cannot load: the API page then fetches /v1/openapi.json at run time.
  */
-async function snapshotOpenApi(outFile: string): Promise<string | undefined> {
+export async function snapshotOpenApi(outFile: string): Promise<string | undefined> {
   try {
     const [{ createApp }, { ModelRegistry }] = await Promise.all([import('../edge/app.ts'), import('#core/registry.ts')]);
     const noModels = { list: async () => [], reader: () => async () => new ArrayBuffer(0) };
