@@ -72,9 +72,10 @@ async function laterVisits(browser: Browser, origin: Origin, serviceWorkers: 'al
 function printFirst(label: string, visits: Visit[]): number {
   const ready = median(visits.map((v) => v.modelReadyMs ?? 0));
   const downloads = median(visits.map((v) => v.downloadsDoneMs ?? 0));
+  const asked = median(visits.map((v) => v.downloadsStartMs ?? 0));
   const bytes = median(visits.map((v) => v.pageBytes));
   const all = visits.map((v) => ((v.modelReadyMs ?? 0) / 1000).toFixed(2)).join(', ');
-  console.log(`  ${label.padEnd(34)} model ready ${(ready / 1000).toFixed(2)} s (median of ${visits.length}: ${all}), last ort/model byte ${(downloads / 1000).toFixed(2)} s, ${mb(bytes)} received`);
+  console.log(`  ${label.padEnd(34)} model ready ${(ready / 1000).toFixed(2)} s (median of ${visits.length}: ${all}), first ort/model request ${(asked / 1000).toFixed(2)} s, last byte ${(downloads / 1000).toFixed(2)} s, ${mb(bytes)} received`);
   return ready;
 }
 

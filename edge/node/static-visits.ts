@@ -41,7 +41,9 @@ export async function openMeasuredPage(context: BrowserContext, mbps?: number): 
 export interface Visit {
   /** ms from navigation start to `html[data-model-ready]`, when the visit waited for the model. */
   modelReadyMs?: number;
-  /** ms from navigation start to the last byte under ort/ and models/ (Resource Timing): the network's share. */
+  /** ms from navigation start to the first request under ort/ or models/ (Resource Timing): what the page took to ask. */
+  downloadsStartMs?: number;
+  /** ms from navigation start to the last byte under ort/ and models/. */
   downloadsDoneMs?: number;
   /** Σ encodedDataLength of the page's requests (CDP Network.loadingFinished): bytes received, headers included. */
   pageBytes: number;
@@ -75,9 +77,11 @@ export async function measureVisit(measured: MeasuredPage, url: string, options:
     if (options.waitForModel) {
       const ready = await page.waitForFunction(() => (document.documentElement.dataset.modelReady ? performance.now() : 0), undefined, { polling: 20, timeout: 120_000 });
       visit.modelReadyMs = (await ready.jsonValue()) as number;
-      visit.downloadsDoneMs = await page.evaluate(() =>
-        Math.max(0, ...performance.getEntriesByType('resource').filter((e) => /\/(ort|models)\//.test(e.name)).map((e) => (e as PerformanceResourceTiming).responseEnd)),
-      );
+      const span = await page.evaluate(() => {
+        const entries = performance.getEntriesByType('resource').filter((e) => /\/(ort|models)\//.test(e.name)) as PerformanceResourceTiming[];
+        return [Math.min(...entries.map((e) => e.startTime)), Math.max(...entries.map((e) => e.responseEnd))];
+      });
+      [visit.downloadsStartMs, visit.downloadsDoneMs] = span;
     }
     await page.waitForLoadState('networkidle');
   } finally {
