@@ -83,6 +83,7 @@ describe('staticFiles', () => {
     const redirect = await get('/morph?x=1');
     expect(redirect.status).toBe(308);
     expect(redirect.headers.get('location')).toBe('/morph/?x=1');
+    expect((await get('//morph')).headers.get('location')).toBe('/morph/');
     for (const url of ['/..%2fsite/app.js', '/%2e%2e/site/app.js', '/missing.js', '/%E0%A4%A']) {
       expect((await get(url)).status, url).toBe(404);
     }

@@ -138,8 +138,10 @@ export function staticFiles(options: StaticFilesOptions): MiddlewareHandler {
     const found = await find(relative);
     if (!found) {
       // As static hosts do: a folder asked without its slash is sent to the slash, so the page's relative links resolve.
+      // The location is rebuilt from the checked segments: `//host` must never become a protocol-relative redirect.
       const isFolder = !c.req.path.endsWith('/') && (await find(`${relative}/index.html`));
-      return isFolder ? c.redirect(`${c.req.path}/${new URL(c.req.url).search}`, 308) : next();
+      const location = `${options.stripPrefix ?? ''}/${relative.split('/').map(encodeURIComponent).join('/')}/${new URL(c.req.url).search}`;
+      return isFolder ? c.redirect(location, 308) : next();
     }
     const { representation, sha256 } = await represent(c, found.file, found.stats);
     const version = c.req.query(VERSION_PARAM);
