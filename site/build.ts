@@ -103,7 +103,7 @@ const SERVICE_WORKER_SOURCE = path.join(siteDir, 'src', 'service-worker.js');
 const ASSETS_PLACEHOLDER = 'const ASSETS = {};';
 
 /** Writes dist/sw.js: the service worker with the build's files and their hashes, so each build is a new worker. */
-async function writeServiceWorker(outDir: string): Promise<number> {
+async function writeServiceWorker(outDir: string): Promise<void> {
   const entries = await readdir(outDir, { withFileTypes: true, recursive: true });
   const files = entries.filter((e) => e.isFile()).map((e) => path.relative(outDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
   const assets: Record<string, string> = {};
@@ -113,7 +113,6 @@ async function writeServiceWorker(outDir: string): Promise<number> {
   const source = await readFile(SERVICE_WORKER_SOURCE, 'utf8');
   if (!source.includes(ASSETS_PLACEHOLDER)) throw new Error(`${SERVICE_WORKER_SOURCE} must declare \`${ASSETS_PLACEHOLDER}\` for the build to fill in`);
   await writeFile(path.join(outDir, 'sw.js'), source.replace(ASSETS_PLACEHOLDER, `const ASSETS = ${JSON.stringify(assets, null, 1)};`));
-  return Object.keys(assets).length;
 }
 
 export async function buildSite(options: SiteBuildOptions = {}): Promise<{ outDir: string; models: string[] }> {
