@@ -3,7 +3,9 @@
  *  - ms per decoded frame while the morph slider moves, against the same decode in onnxruntime-node in-process;
  *  - JavaScript bytes each page loads before any model byte is requested;
  *  - time from navigation to the first interactive morph (model loaded, first frame drawn), cold and warm cache;
- *  - on a face model, attributes slider move to repainted 640×480 photo (edit decoded, pasted back with editedPhotos).
+ *  - on a face model, attributes slider move to repainted 640×480 photo (edit decoded, pasted back with editedPhotos);
+ *  - static serving: first visit at an emulated 20 Mbps and later visits' bytes, against the old serving (bench-site-serving.ts).
+ * `--serving` runs only the last part.
  * Uses the faces model when models/ has it, else digits, else the test fixture (and says which).
  */
 import { existsSync } from 'node:fs';
@@ -18,7 +20,8 @@ import { ModelRuntime } from '#core/runtime.ts';
 import { loadModel } from '#core/model-loader.ts';
 import { createFixtureModel } from '../train/testing/fixture-model.ts';
 import { writeFixtureModel } from '../train/testing/write-fixture.ts';
-import { buildSite } from '../site/build.ts';
+import { buildProductionSite } from './build-site.ts';
+import { benchStaticServing } from './bench-site-serving.ts';
 import { launchChromium } from '../site/testing/browser.ts';
 import { attributeRepaintTimes } from '../site/testing/page-checks.ts';
 import { writeFaceJpeg } from '../site/testing/site-fixture.ts';
@@ -125,10 +128,12 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'latentlab-bench-site-'));
   const { modelsDir, id, note } = await chooseModels(work);
   console.log(`model: ${note}`);
-  const { outDir } = await buildSite({ outDir: path.join(work, 'dist'), modelsDir, quiet: true });
+  const { outDir } = await buildProductionSite({ outDir: path.join(work, 'dist'), modelsDir, quiet: true });
   const server = await serveStaticSite({ dir: outDir });
   const browser = await launchChromium();
   try {
+    await benchStaticServing(browser, outDir, modelsDir);
+    if (process.argv.includes('--serving')) return;
     console.log('\nfirst-load JavaScript before any model request (uncompressed / gzip):');
     for (const pathname of PAGES) {
       const js = await firstLoadJs(browser, `${server.url}/${pathname}`);

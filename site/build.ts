@@ -1,9 +1,6 @@
-// First import on purpose: edge/schemas.ts calls `.openapi()` on core zod schemas, which only works for schemas created
-// after @hono/zod-openapi has extended zod (zod 4 attaches methods per instance). Reported to the API owner.
-import '@hono/zod-openapi';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as astroBuild } from 'astro';
@@ -27,6 +24,11 @@ export interface SiteBuildOptions {
   outDir?: string;
   modelsDir?: string;
   quiet?: boolean;
+  /**
+   * The API's OpenAPI document as a JSON file (scripts/build-site.ts captures it from edge/app.ts), so the API page of a
+   * purely static copy of the site still shows the reference; without it the page fetches /v1/openapi.json at run time.
+   */
+  openApiSnapshot?: string;
 }
 
 async function copyOrt(outDir: string): Promise<void> {
@@ -95,23 +97,22 @@ async function buildWidgets(outDir: string): Promise<void> {
   });
 }
 
-/**
- * Asks the API app itself for its OpenAPI document (no model and no inference needed), so the API page of a purely
- * static copy of the site still shows the reference. Returns the snapshot file, or undefined when the app cannot load.
- */
-async function snapshotOpenApi(outFile: string): Promise<string | undefined> {
-  try {
-    const [{ createApp }, { ModelRegistry }] = await Promise.all([import('../edge/app.ts'), import('#core/registry.ts')]);
-    const noModels = { list: async () => [], reader: () => async () => new ArrayBuffer(0) };
-    const inferenceUnused = {} as ConstructorParameters<typeof ModelRegistry>[1];
-    const response = await createApp({ registry: new ModelRegistry(noModels, inferenceUnused) }).request('/v1/openapi.json');
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    await writeFile(outFile, await response.text());
-    return outFile;
-  } catch (error) {
-    console.warn(`site: the API page will fetch /v1/openapi.json at run time (no build-time snapshot: ${(error as Error).message})`);
-    return undefined;
+/** Content-hashed files a service worker may keep: onnxruntime, Astro's hashed assets, the widget loader and its chunks. */
+const WORKER_CACHED = /^(?:ort\/|assets\/|widgets-chunks\/|widgets\.js$|favicon\.svg$)/;
+const SERVICE_WORKER_SOURCE = path.join(siteDir, 'src', 'service-worker.js');
+const ASSETS_PLACEHOLDER = 'const ASSETS = {};';
+
+/** Writes dist/sw.js: the service worker with the build's files and their hashes, so each build is a new worker. */
+async function writeServiceWorker(outDir: string): Promise<void> {
+  const entries = await readdir(outDir, { withFileTypes: true, recursive: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(outDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  const assets: Record<string, string> = {};
+  for (const file of files.filter((f) => WORKER_CACHED.test(f)).sort()) {
+    assets[file] = createHash('sha256').update(await readFile(path.join(outDir, file))).digest('hex').slice(0, 16);
   }
+  const source = await readFile(SERVICE_WORKER_SOURCE, 'utf8');
+  if (!source.includes(ASSETS_PLACEHOLDER)) throw new Error(`${SERVICE_WORKER_SOURCE} must declare \`${ASSETS_PLACEHOLDER}\` for the build to fill in`);
+  await writeFile(path.join(outDir, 'sw.js'), source.replace(ASSETS_PLACEHOLDER, `const ASSETS = ${JSON.stringify(assets, null, 1)};`));
 }
 
 export async function buildSite(options: SiteBuildOptions = {}): Promise<{ outDir: string; models: string[] }> {
@@ -121,13 +122,13 @@ export async function buildSite(options: SiteBuildOptions = {}): Promise<{ outDi
   // Pages read the model list and reports at build time through this variable (see src/lib/build-models.ts).
   process.env.LATENTLAB_MODELS_DIR = modelsDir;
   await rm(outDir, { recursive: true, force: true });
-  const snapshot = await snapshotOpenApi(path.join(os.tmpdir(), `latentlab-openapi-${process.pid}.json`));
-  if (snapshot) process.env.LATENTLAB_OPENAPI_SNAPSHOT = snapshot;
+  if (options.openApiSnapshot) process.env.LATENTLAB_OPENAPI_SNAPSHOT = path.resolve(options.openApiSnapshot);
+  else delete process.env.LATENTLAB_OPENAPI_SNAPSHOT;
   await astroBuild({ root: siteDir, outDir, logLevel: options.quiet ? 'error' : 'info' });
   await Promise.all([buildWidgets(outDir), copyOrt(outDir)]);
   const models = existsSync(modelsDir) ? await copyModels(outDir, modelsDir) : [];
   if (existsSync(modelsDir)) await copyAlignModels(outDir, modelsDir);
-  if (snapshot) await rm(snapshot, { force: true });
+  await writeServiceWorker(outDir);
   return { outDir, models };
 }
 
@@ -137,7 +138,7 @@ function argValue(name: string): string | undefined {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const result = await buildSite({ outDir: argValue('--out'), modelsDir: argValue('--models') });
+  const result = await buildSite({ outDir: argValue('--out'), modelsDir: argValue('--models'), openApiSnapshot: argValue('--openapi') });
   const manifestNote = result.models.length ? result.models.join(', ') : 'none (models/ has no valid model yet)';
   console.log(`site built into ${result.outDir}; models: ${manifestNote}`);
 }

@@ -1,5 +1,4 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +13,8 @@ import { NODE_SERVER_LIMITS } from '../schemas.ts';
 import { fileModelSource } from './file-source.ts';
 import { forwardToPool } from './forward.ts';
 import { createApiPool, type ApiPool, type PoolLimits } from './pool.ts';
+import { staticFiles } from './static-files.ts';
+import { PRECOMPRESSED_FOLDER } from './static-policy.ts';
 
 export interface NodeServerOptions extends Omit<AppOptions, 'registry' | 'aligner'> {
   /** Folder of model folders (models/). */
@@ -60,10 +61,13 @@ export function createNodeApp(options: NodeServerOptions) {
   root.all('/v1/*', forwardToPool(pool, { maxBodyBytes, bodyTimeoutMs: options.timeouts?.bodyMs ?? DEFAULT_TIMEOUTS.bodyMs }));
   // Widgets on any blog load widgets.js, onnxruntime's wasm and the model files from here.
   root.use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }));
-  root.use('/models/*', serveStatic({ root: options.modelsDir, rewriteRequestPath: (path) => path.replace(/^\/models/, '') }));
-  root.get('/models/*', (c) => c.json({ error: { code: 'not_found', message: `no file ${c.req.path}` } }, 404));
   const siteDir = options.siteDir && existsSync(options.siteDir) ? options.siteDir : undefined;
-  if (siteDir) root.use('/*', serveStatic({ root: siteDir }));
+  // The build's brotli and gzip variants are named by content hash, so they also serve the same bytes under models/.
+  const precompressedDir = siteDir && join(siteDir, PRECOMPRESSED_FOLDER);
+  root.use('/models/*', staticFiles({ roots: [options.modelsDir], stripPrefix: '/models', precompressedDir }));
+  root.get('/models/*', (c) => c.json({ error: { code: 'not_found', message: `no file ${c.req.path}` } }, 404));
+  if (siteDir) root.get(`/${PRECOMPRESSED_FOLDER}/*`, (c) => c.notFound());
+  if (siteDir) root.use('/*', staticFiles({ roots: [siteDir], precompressedDir }));
   else root.get('/', (c) => c.html(SITE_MISSING));
   const notFoundFile = siteDir && join(siteDir, '404.html');
   const notFoundPage = notFoundFile && existsSync(notFoundFile) ? readFileSync(notFoundFile, 'utf8') : NOT_FOUND_PAGE;

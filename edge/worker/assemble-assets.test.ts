@@ -22,6 +22,8 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'site', 'index.html'), '<!doctype html><title>site</title>');
   await writeFile(path.join(root, 'site', 'models', fixture.id, 'encoder.onnx'), 'stale weights from an older site build');
   await writeFile(path.join(root, 'site', 'big.bin'), new Uint8Array(100_000));
+  await mkdir(path.join(root, 'site', '_precompressed'));
+  await writeFile(path.join(root, 'site', '_precompressed', 'abc.br'), 'a brotli variant for the Node server');
 });
 
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -34,6 +36,9 @@ describe('assembleWorkerAssets', () => {
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toMatch(/<title>site/);
     expect(await readFile(path.join(out, '_headers'), 'utf8')).toMatch(/^\/\*\n {2}Access-Control-Allow-Origin: \*\n/);
     expect(existsSync(path.join(out, 'big.bin'))).toBe(false);
+    expect(await readFile(path.join(out, '_headers'), 'utf8')).toContain('/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n');
+    // Cloudflare compresses at the edge; the Node server's variants would be assets of their own.
+    expect(existsSync(path.join(out, '_precompressed'))).toBe(false);
     for (const [file, bytes] of fixture.files) expect(Buffer.compare(await readFile(path.join(out, 'models', fixture.id, file)), bytes)).toBe(0);
     expect(await readFile(path.join(out, 'models', fixture.id, 'report.html'), 'utf8')).toMatch(/report/);
     expect(await readFile(path.join(out, 'models', 'align', 'detector.onnx'), 'utf8')).toBe('detector weights');

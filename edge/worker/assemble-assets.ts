@@ -4,12 +4,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseManifest, type Manifest } from '#core/manifest.ts';
+import { HASHED_FOLDERS, IMMUTABLE, PRECOMPRESSED_FOLDER } from '../node/static-policy.ts';
 
 /**
  * Workers static assets get their headers from a `_headers` file. Every asset carries the CORS header the Node server
  * sends, so widgets.js (a module script, which browsers fetch in CORS mode), the wasm and /models/* load cross-origin.
+ * Files with a content hash in their name are immutable, as on Node; every other asset keeps Cloudflare's default
+ * `public, max-age=0, must-revalidate` with its ETag (the Node server's REVALIDATE policy).
  */
-export const ASSET_HEADERS = '/*\n  Access-Control-Allow-Origin: *\n';
+export const ASSET_HEADERS = ['/*\n  Access-Control-Allow-Origin: *\n', ...HASHED_FOLDERS.map((folder) => `${folder}*\n  Cache-Control: ${IMMUTABLE}\n`)].join('');
 
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -95,7 +98,10 @@ export async function assembleWorkerAssets(options: AssembleOptions = {}): Promi
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const site = existsSync(siteDir);
-  if (site) await cp(siteDir, outDir, { recursive: true });
+  // Cloudflare compresses wasm, JS, JSON and HTML at the edge itself (brotli or gzip by Accept-Encoding), so the Node
+  // server's precompressed variants stay out: uploaded, they would only be more assets under the per-file limits.
+  const precompressed = path.join(siteDir, PRECOMPRESSED_FOLDER);
+  if (site) await cp(siteDir, outDir, { recursive: true, filter: (source) => source !== precompressed });
   // Fresh copies from models/ win over the site's, so the API never serves weights older than the repository's.
   const target = path.join(outDir, 'models');
   await rm(target, { recursive: true, force: true });
