@@ -2,6 +2,7 @@ import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import * as ort from 'onnxruntime-node';
 import { createApp, type AppOptions } from '../app.ts';
 import { nodeJpegCodec } from './jpeg.ts';
+import { nodeWebpDecoder } from './webp.ts';
 import { ModelRegistry } from '#core/registry.ts';
 import { nodeAlignerProvider } from './aligner.ts';
 import { fileModelSource } from './file-source.ts';
@@ -33,7 +34,7 @@ function threadApp(): ReturnType<typeof createApp> {
   const data = Piscina.workerData as ApiWorkerData;
   const runtime = { sessionOptions: { intraOpNumThreads: 1, interOpNumThreads: 1 }, maxConcurrentRuns: 1 };
   const registry = new ModelRegistry(fileModelSource(data.modelsDir), ort, { runtime });
-  return createApp({ maxBodyBytes: data.maxBodyBytes, imageLimits: data.imageLimits, aligner: nodeAlignerProvider(data.modelsDir), jpeg: nodeJpegCodec(), registry });
+  return createApp({ maxBodyBytes: data.maxBodyBytes, imageLimits: data.imageLimits, aligner: nodeAlignerProvider(data.modelsDir), jpeg: nodeJpegCodec(), webp: nodeWebpDecoder(), registry });
 }
 
 /** Runs one API request on this pool thread: decoding, inference and encoding stay off the main event loop. */

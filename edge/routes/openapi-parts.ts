@@ -7,10 +7,17 @@ export const errors = {
   400: { description: 'Malformed body, JSON or image', content: errorContent },
   404: { description: 'Unknown model', content: errorContent },
   413: { description: 'Body over the size limit', content: errorContent },
-  415: { description: 'Unsupported content type or image format', content: errorContent },
-  422: { description: 'Invalid parameter, latent, attribute or image dimensions', content: errorContent },
+  415: { description: 'Unsupported content type, or bytes that are not a PNG, JPEG, GIF or WebP image', content: errorContent },
+  422: { description: 'Invalid parameter, latent or attribute; image dimensions over the limits', content: errorContent },
 };
-export const imageBody = { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary }, 'image/gif': { schema: binary } };
+// The bytes are sniffed, so a generic type (or none) is as good as the image's own.
+export const imageBody = {
+  'image/png': { schema: binary },
+  'image/jpeg': { schema: binary },
+  'image/gif': { schema: binary },
+  'image/webp': { schema: binary },
+  'application/octet-stream': { schema: binary },
+};
 const imageContent = { 'image/png': { schema: binary }, 'image/jpeg': { schema: binary } };
 export const IMAGE_OR_LATENT = 'an image file, or a JSON array latent as text';
 
