@@ -1,3 +1,4 @@
+import { EXAMPLE_ORIGIN } from '#core/openapi-render.ts';
 import { ErrorSchema, LatentsResponse } from '../schemas.ts';
 
 // The OpenAPI descriptions of the operations' bodies and answers, shared by every route in operations.ts.
@@ -41,3 +42,6 @@ export const animationResponse = {
   },
   ...errors,
 };
+
+/** A route's curl example, as Redoc's `x-codeSamples`; the docs pages show it with their own origin. */
+export const curlExample = (command: string) => ({ 'x-codeSamples': [{ lang: 'shell', label: 'curl', source: command.replaceAll('$API', EXAMPLE_ORIGIN) }] });
