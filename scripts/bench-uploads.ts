@@ -58,7 +58,7 @@ row('50 MP JPEG decoded at full size (mozjpeg wasm)', full);
 row('50 MP JPEG read at 4096×3072 (libvips shrink-on-load)', reduced, full);
 
 const app = createApp({ registry: new ModelRegistry(fileModelSource('models'), ort), aligner: nodeAlignerProvider('models'), jpeg, webp: nodeWebpDecoder() });
-const encode = (body: Uint8Array) => app.request('/v1/models/faces/encode', { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: body as BodyInit }).then((r) => r.arrayBuffer());
+const encode = async (body: Uint8Array) => (await app.request('/v1/models/faces/encode', { method: 'POST', headers: { 'Content-Type': 'image/jpeg' }, body: body as BodyInit })).arrayBuffer();
 await encode(budgetSized);
 const small = await measure(() => encode(budgetSized));
 row('POST faces/encode, the 4096×3072 JPEG (in-process, aligned)', small);

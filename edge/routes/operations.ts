@@ -13,7 +13,9 @@ import { renderLatents, toJsonArray } from './rendering.ts';
 import type { z } from 'zod';
 
 /** Expands {"A": 1, "B": [-1, 0, 1]} into one list of edits per step (plain numbers apply at every step). */
-function attributeSteps(runtime: ModelRuntime, strengths: z.infer<typeof StrengthsSchema>) {
+function attributeSteps(runtime: ModelRuntime, strengths: z.infer<typeof StrengthsSchema> | undefined) {
+  // The attributes route's operands always carry strengths (readInputs refuses a body without them).
+  if (!strengths) throw new InputError(422, 'missing_input', 'missing input "attributes"');
   const table = runtime.model.attributes.attributes;
   const unknown = Object.keys(strengths).filter((name) => !Object.hasOwn(table, name));
   if (unknown.length) {
@@ -62,7 +64,7 @@ export function createOperationsApp(services: OperationServices) {
     .openapi(attributesRoute, (c) => {
       const query = c.req.valid('query');
       const { runtime, latents, strengths, subjects, faceModel } = c.var.operands;
-      const edited = attributeSteps(runtime, strengths!).map((edits) => applyAttributes(latents[0], edits));
+      const edited = attributeSteps(runtime, strengths).map((edits) => applyAttributes(latents[0], edits));
       const subject = { ...subjects[0], name: 'image' };
       return renderEdits(c, runtime, subject, edited, query, choosePhotoOutput(query, subject, true, faceModel), jpegEncoder);
     })
