@@ -2,13 +2,14 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { JpegCodec } from '#core/image/jpeg-codec.ts';
+import type { PixelDecoder } from '#core/image/upload.ts';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '#core/image/sniff.ts';
 import type { ModelRegistry } from '#core/registry.ts';
 import { errorResponse, notFoundOrWrongMethod, onError, validationHook } from './middleware/errors.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import type { AlignerProvider } from './routes/alignment.ts';
-import { registerOperationRoutes } from './routes/operations.ts';
+import { createOperationsApp } from './routes/operations.ts';
 
 export interface AppOptions {
   /** Model ids -> loaded models; each runtime gives its own file access and onnxruntime flavour. */
@@ -21,6 +22,8 @@ export interface AppOptions {
   aligner?: AlignerProvider;
   /** Fast JPEG reading and JPEG output (photos come back in the upload's format); without it JPEGs are read by jpeg-js and only PNG and GIF are written. */
   jpeg?: JpegCodec;
+  /** WebP reading (libwebp wasm, webp-codec.ts); without it WebP uploads get 415. */
+  webp?: PixelDecoder;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -48,7 +51,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
   );
   registerModelRoutes(app, options.registry);
-  registerOperationRoutes(app, options.registry, { imageLimits: options.imageLimits ?? DEFAULT_IMAGE_LIMITS, aligner: options.aligner, jpeg: options.jpeg });
+  const { registry, aligner, jpeg, webp } = options;
+  const decoders = { jpeg: jpeg?.decode, scaledJpeg: jpeg?.decodeScaled, webp };
+  app.route('/v1/models', createOperationsApp({ registry, aligner, decoders, imageLimits: options.imageLimits ?? DEFAULT_IMAGE_LIMITS, jpegEncoder: jpeg?.encode }));
   registerDocsRoutes(app);
   app.onError(onError);
   app.notFound(notFoundOrWrongMethod(app));

@@ -76,7 +76,10 @@ const outputQuery = {
     .max(LIMITS.size.max)
     .optional()
     .openapi({ description: 'Scale each output image so its longer side has this many pixels (display only); all images of one response together may have at most 4,194,304 pixels.', example: 256 }),
-  resample: z.enum(['nearest', 'bilinear']).default('nearest').openapi({ description: 'Filter used by `size`.' }),
+  resample: z
+    .enum(['bilinear', 'nearest'])
+    .default('bilinear')
+    .openapi({ description: 'Filter used by `size`: bilinear (smooth, the default), or nearest for hard pixel edges.' }),
 };
 
 export const ImageOutputQuery = z.object(outputQuery);

@@ -41,3 +41,20 @@ describe('oncePerKey', () => {
     expect(starts).toEqual(['bad', 'good', 'bad']);
   });
 });
+
+describe('reset and forget', () => {
+  it('start the work afresh on the next call, for that key only', async () => {
+    let loads = 0;
+    const list = once(async () => ++loads);
+    expect(await list()).toBe(1);
+    list.reset();
+    expect(await list()).toBe(2);
+
+    const shared = oncePerKey<string, string>();
+    const starts: string[] = [];
+    const get = (key: string) => shared(key, async () => (starts.push(key), `${key}${starts.length}`));
+    expect([await get('a'), await get('b')]).toEqual(['a1', 'b2']);
+    shared.forget('a');
+    expect([await get('a'), await get('b')]).toEqual(['a3', 'b2']);
+  });
+});

@@ -1,4 +1,5 @@
 import { gifWithFrame, jpegScanBomb, largeBlackPng16, outOfRangePalettePng, pngDeflateBomb } from '../testing/hostile-images.ts';
+import { forgedJpegHeader } from '../testing/images.ts';
 import type { Case } from './malformed.ts';
 
 /** A probe of issue 15's table: what must come back, and how fast. */
@@ -11,6 +12,16 @@ export interface HostileCase extends Case {
 }
 
 const upload = (bytes: Uint8Array, type = 'image/png'): RequestInit => ({ method: 'POST', headers: { 'Content-Type': type }, body: bytes as BodyInit });
+
+/** A WebP (VP8X) header that declares `width`×`height` and holds no pixels. */
+function forgedWebpHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(40);
+  bytes.set(Array.from('RIFF\0\0\0\0WEBPVP8X', (c) => c.charCodeAt(0)));
+  const u24 = (at: number, value: number) => bytes.set([value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff], at);
+  u24(24, width - 1);
+  u24(27, height - 1);
+  return bytes;
+}
 
 /** The largest legal rendering request: 64 samples at 256 px (4.2 MP, the output-pixel limit), as a GIF. */
 export const LARGEST_SAMPLE = '/v1/models/fixture/sample?n=64&size=256&format=gif&resample=bilinear';
@@ -35,6 +46,10 @@ export function hostileCases(): HostileCase[] {
     { label: 'a wrong method on a known route', path: encode, init: { method: 'PUT' }, status: 405, withinMs: 1000 },
     { label: 'a missing page: /package.json', path: '/package.json', init: {}, status: 404, withinMs: 1000 },
     { label: 'a missing page: /.env', path: '/.env', init: {}, status: 404, withinMs: 1000 },
+    // Reduced-scale reading stops at 64 MP, and WebP is never read past the decode budget: refused on every runtime.
+    { label: 'JPEG: 16384×16384 header (over 64 MP)', path: encode, init: upload(forgedJpegHeader(16384, 16384), 'image/jpeg'), status: 422, withinMs: 1000 },
+    { label: 'WebP: 16383×16383 header', path: encode, init: upload(forgedWebpHeader(16383, 16383), 'image/webp'), status: 422, withinMs: 1000 },
+    { label: 'text sent as application/octet-stream', path: encode, init: upload(new TextEncoder().encode('not an image'), 'application/octet-stream'), status: 415, withinMs: 1000 },
     { label: 'legal: 4000×4000 16-bit RGBA PNG', path: '/v1/models/fixture/reconstruct', init: upload(largeBlackPng16()), status: 200 },
   ];
 }

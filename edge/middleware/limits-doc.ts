@@ -1,4 +1,5 @@
 import { MAX_JPEG_SCANS } from '#core/image/jpeg.ts';
+import { SCALED_JPEG_LIMITS } from '#core/image/upload.ts';
 import { ERROR_BODY_LIMITS } from './errors.ts';
 import { LIMITS, NODE_SERVER_LIMITS } from '../schemas.ts';
 
@@ -9,7 +10,7 @@ const error = (description: string) => ({ description, content: { 'application/j
 
 const { deadlineMs, maxPending, maxPendingBytes, bodyTimeoutMs } = NODE_SERVER_LIMITS;
 const SAFETY_NOTE =
-  ` Limits: images are checked from their header (≤ 4096 px a side, 16 MP); PNG pixel data may not inflate past what the header declares, ` +
+  ` Limits: images are checked from their header (≤ 4096 px a side, 16 MP; the Node server reads a JPEG of up to ${SCALED_JPEG_LIMITS.maxPixels} pixels, ${SCALED_JPEG_LIMITS.maxWidth} px a side, at reduced scale, within those limits); PNG pixel data may not inflate past what the header declares, ` +
   `a GIF's first frame (the only one read) must lie inside its screen, a JPEG may hold at most ${MAX_JPEG_SCANS} scans; all output images of one ` +
   `response together ≤ ${LIMITS.outputPixels} pixels; error bodies stay under ${ERROR_BODY_LIMITS.detailsBytes} bytes of details. On the Node server ` +
   `each request may run ${deadlineMs / 1000} s, ${maxPending} requests (${maxPendingBytes / 2 ** 20} MiB of bodies) may be in progress, and a body must arrive within ${bodyTimeoutMs / 1000} s.`;

@@ -10,7 +10,8 @@ export function fileModelSource(root: string): ModelSource {
       const entries = await readdir(base, { withFileTypes: true }).catch(() => []);
       const ids: string[] = [];
       for (const entry of entries) {
-        if (!entry.isDirectory()) continue;
+        // Hidden folders are the trainer's staging and retired copies (train/artifacts/write-model.ts), never models.
+      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
         const hasManifest = await stat(join(base, entry.name, 'manifest.json')).then((s) => s.isFile(), () => false);
         if (hasManifest) ids.push(entry.name);
       }

@@ -30,8 +30,10 @@ export class PoolRefusal extends Error {
  * bytes; requests wait here for a free thread, then run under a deadline after which their thread is terminated
  * (the only way to stop synchronous work), so the deadline measures work, not time spent queueing.
  */
-export function createApiPool(workerData: ApiWorkerData, limits: PoolLimits = {}) {
+export function createApiPool(workerData: Omit<ApiWorkerData, 'modelsGeneration'>, limits: PoolLimits = {}) {
   const threads = limits.threads ?? availableParallelism();
+  // Every thread, and each one that replaces it, reads this counter before a request: a reload needs no message round.
+  const modelsGeneration = new Int32Array(new SharedArrayBuffer(4));
   const { maxPending, maxPendingBytes, deadlineMs } = { ...DEFAULT_POOL_LIMITS, ...limits };
   const pool = new Piscina({
     filename: new URL('./api-worker.ts', import.meta.url).href,
@@ -40,7 +42,7 @@ export function createApiPool(workerData: ApiWorkerData, limits: PoolLimits = {}
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: Infinity,
-    workerData,
+    workerData: { ...workerData, modelsGeneration } satisfies ApiWorkerData,
   });
   let pending = 0;
   let pendingBytes = 0;
@@ -80,6 +82,8 @@ export function createApiPool(workerData: ApiWorkerData, limits: PoolLimits = {}
         pendingBytes -= bytes;
       }
     },
+    /** Every thread lists the model folders again before its next request (registry.reload()). */
+    reloadModels: () => void Atomics.add(modelsGeneration, 0, 1),
     // Graceful: running requests finish before their threads exit (terminating one inside an onnxruntime call can
     // abort the process).
     close: () => pool.close(),

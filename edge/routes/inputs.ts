@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { HonoRequest } from 'hono';
 import type { z } from 'zod';
 import { InputError } from '#core/errors.ts';
 import { describeIssues } from '#core/manifest.ts';
@@ -32,23 +32,38 @@ function checkStrengths(value: unknown, where: string) {
   return result.data;
 }
 
-export interface ReadOptions {
+export interface InputRules {
   /** The operation also takes attribute strengths (JSON `attributes`, or a multipart field of JSON text). */
   strengths?: boolean;
   /** Multipart field names that may carry an input instead of its own name, e.g. latent: ['image', 'latent']. */
   multipartAlternatives?: Record<string, string[]>;
+  /** The one image may be the whole body (single-image operations). */
+  rawImage?: boolean;
+  /** The route's JSON body schema; without one, JSON is refused (the operation takes an image). */
+  json?: z.ZodType<Record<string, unknown>>;
 }
 
-async function fromMultipart(c: Context, names: readonly string[], options: ReadOptions): Promise<ParsedInputs> {
+export const isJsonType = (contentType: string | undefined) => {
+  const type = essence(contentType);
+  return type === 'application/json' || type.endsWith('+json');
+};
+
+/**
+ * Bodies that may be a raw image: the bytes are sniffed whatever the header says, so a generic type (curl
+ * --data-binary sends form-urlencoded, Python requests sends none) is as good as image/*.
+ */
+const rawImageTypes = new Set(['', 'application/octet-stream', 'application/x-www-form-urlencoded']);
+
+async function fromMultipart(request: HonoRequest, names: readonly string[], rules: InputRules): Promise<ParsedInputs> {
   let form: FormData;
   try {
-    form = await c.req.raw.formData();
+    form = await request.raw.formData();
   } catch {
     throw new InputError(400, 'invalid_multipart', 'the multipart/form-data body could not be parsed');
   }
   const inputs: Record<string, OperationInput> = {};
   for (const name of names) {
-    const fields = options.multipartAlternatives?.[name] ?? [name];
+    const fields = rules.multipartAlternatives?.[name] ?? [name];
     const field = fields.find((f) => form.has(f));
     const value = field === undefined ? null : form.get(field);
     if (field === undefined || value === null) {
@@ -59,37 +74,38 @@ async function fromMultipart(c: Context, names: readonly string[], options: Read
         ? { kind: 'latent', value: parseJsonField(value, field) }
         : { kind: 'image', bytes: new Uint8Array(await value.arrayBuffer()) };
   }
-  if (!options.strengths) return { inputs };
+  if (!rules.strengths) return { inputs };
   const field = form.get('attributes');
   if (typeof field !== 'string') throw missing('attributes', 'a multipart field "attributes" holding JSON like {"Smiling": 1}');
   return { inputs, strengths: checkStrengths(parseJsonField(field, 'attributes'), 'field "attributes"') };
 }
 
-/**
- * Collects an operation's inputs from any of the three accepted bodies: JSON (latents, already validated
- * against the route's schema), multipart/form-data (files or JSON latents per field), or — for operations
- * with one image input — the raw image as the body.
- */
-export async function readInputs(c: Context, names: readonly string[], options: ReadOptions = {}): Promise<ParsedInputs> {
-  const type = essence(c.req.header('Content-Type'));
-  const wantsStrengths = options.strengths ?? false;
-  if (type === 'application/json' || type.endsWith('+json')) {
-    const body = (c.req.valid as (target: 'json') => Record<string, unknown> | undefined)('json');
-    if (!body) throw new InputError(415, 'unsupported_media_type', 'this operation takes an image: send it as the body or as a multipart file, not JSON');
-    const inputs: Record<string, OperationInput> = {};
-    for (const name of names) {
-      if (body[name] === undefined) throw missing(name, `"${name}" in the JSON body`);
-      inputs[name] = { kind: 'latent', value: body[name] };
-    }
-    return { inputs, strengths: wantsStrengths ? checkStrengths(body.attributes, 'attributes') : undefined };
+async function fromJson(request: HonoRequest, names: readonly string[], rules: InputRules): Promise<ParsedInputs> {
+  if (!rules.json) throw new InputError(415, 'unsupported_media_type', 'this operation takes an image: send it as the body or as a multipart file, not JSON');
+  // Already validated against the same schema (routes/operands.ts); parsing again gives it its type.
+  const body = rules.json.parse(await request.json());
+  const inputs: Record<string, OperationInput> = {};
+  for (const name of names) {
+    if (body[name] === undefined) throw missing(name, `"${name}" in the JSON body`);
+    inputs[name] = { kind: 'latent', value: body[name] };
   }
-  if (type === 'multipart/form-data') return fromMultipart(c, names, options);
-  if (type.startsWith('image/') && names.length === 1 && !wantsStrengths) {
-    return { inputs: { [names[0]]: { kind: 'image', bytes: new Uint8Array(await c.req.arrayBuffer()) } } };
+  return { inputs, strengths: rules.strengths ? checkStrengths(body.attributes, 'attributes') : undefined };
+}
+
+/**
+ * Collects an operation's inputs from any of the three accepted bodies: JSON (latents), multipart/form-data (files
+ * or JSON latents per field), or — for operations with one image input — the raw image as the body.
+ */
+export async function readInputs(request: HonoRequest, names: readonly string[], rules: InputRules = {}): Promise<ParsedInputs> {
+  const type = essence(request.header('Content-Type'));
+  if (isJsonType(type)) return fromJson(request, names, rules);
+  if (type === 'multipart/form-data') return fromMultipart(request, names, rules);
+  if (rules.rawImage && (type.startsWith('image/') || rawImageTypes.has(type))) {
+    return { inputs: { [names[0]]: { kind: 'image', bytes: new Uint8Array(await request.arrayBuffer()) } } };
   }
   throw new InputError(
     415,
     'unsupported_media_type',
-    `Content-Type ${JSON.stringify(type || '(none)')} is not accepted here; send ${names.length === 1 && !wantsStrengths ? 'an image body, ' : ''}multipart/form-data or application/json`,
+    `Content-Type ${JSON.stringify(type || '(none)')} is not accepted here; send ${rules.rawImage ? 'an image body, ' : ''}multipart/form-data or application/json`,
   );
 }

@@ -1,6 +1,6 @@
 import { InputError } from '#core/errors.ts';
 import type { RgbaImage } from '#core/image/decode.ts';
-import { decodeImageWith, type JpegDecoder } from '#core/image/jpeg-codec.ts';
+import { decodeUpload, type ImageDecoders } from '#core/image/upload.ts';
 import { preprocessImage } from '#core/image/preprocess.ts';
 import { sniffImageFormat, type ImageFormat, type ImageLimits } from '#core/image/sniff.ts';
 import { parseLatent } from '#core/latent.ts';
@@ -26,12 +26,12 @@ export async function requireModel(registry: ModelRegistry, id: string): Promise
 /** Turns one decoded upload into the encoder's input; the default is the manifest's crop and resize (see routes/alignment.ts for faces). */
 export type PrepareImage = (image: RgbaImage, name: string, format: ImageFormat) => Promise<Float32Array>;
 
-/** Turns named inputs into latents; every uploaded image goes through the encoder in one batched run. */
-export async function resolveLatents(
+/** The code of each named input: latents are checked, uploads decoded, prepared and encoded together in one batched run. */
+export async function encodeInputs(
   runtime: ModelRuntime,
   inputs: Record<string, OperationInput>,
   names: readonly string[],
-  reading: { limits: ImageLimits; jpegDecoder?: JpegDecoder },
+  reading: { limits: ImageLimits; decoders: ImageDecoders },
   prepare?: PrepareImage,
 ) {
   const { input, latent } = runtime.model.manifest;
@@ -42,7 +42,7 @@ export async function resolveLatents(
     if (item.kind === 'latent') latents[name] = parseLatent(item.value, latent.dim, name);
     else {
       try {
-        const image = await decodeImageWith(item.bytes, reading.limits, reading.jpegDecoder);
+        const image = await decodeUpload(item.bytes, reading.limits, reading.decoders);
         const format = sniffImageFormat(item.bytes)!;
         pending.push({ name, pixels: prepare ? await prepare(image, name, format) : preprocessImage(image, input) });
       } catch (error) {

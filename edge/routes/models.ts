@@ -4,6 +4,7 @@ import { deterministicResponse } from '../middleware/cache.ts';
 import { ErrorSchema, HealthResponse, ModelDetail, ModelParams, ModelSummary } from '../schemas.ts';
 import { z } from '@hono/zod-openapi';
 import { requireModel } from './model-access.ts';
+import { curlExample } from './openapi-parts.ts';
 
 const errors = {
   304: { description: 'Not modified (If-None-Match matched the ETag)' },
@@ -18,6 +19,7 @@ export function registerModelRoutes(app: OpenAPIHono, registry: ModelRegistry) {
     createRoute({
       method: 'get',
       path: '/v1/health',
+      ...curlExample('curl $API/v1/health'),
       tags: ['meta'],
       summary: 'Liveness: answers while the server can take requests',
       responses: { 200: { description: 'Healthy', content: { 'application/json': { schema: HealthResponse } } } },
@@ -32,6 +34,7 @@ export function registerModelRoutes(app: OpenAPIHono, registry: ModelRegistry) {
     createRoute({
       method: 'get',
       path: '/v1/models',
+      ...curlExample('curl $API/v1/models'),
       tags: ['models'],
       summary: 'The models on offer',
       responses: {
@@ -60,6 +63,7 @@ export function registerModelRoutes(app: OpenAPIHono, registry: ModelRegistry) {
     createRoute({
       method: 'get',
       path: '/v1/models/{id}',
+      ...curlExample('curl $API/v1/models/faces'),
       tags: ['models'],
       summary: 'A model: its manifest, attribute names with suggested strength ranges, and metrics',
       request: { params: ModelParams },

@@ -1,41 +1,21 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { InputError } from '#core/errors.ts';
-import type { RgbaImage } from '#core/image/decode.ts';
-import type { JpegCodec } from '#core/image/jpeg-codec.ts';
-import type { ImageFormat, ImageLimits } from '#core/image/sniff.ts';
-import { analogy, applyAttributes, interpolate, sampleLatents, type Latent } from '#core/latent.ts';
-import { faceSource, type FaceSource } from '#core/photo/detail.ts';
-import type { ModelRegistry } from '#core/registry.ts';
+import { analogy, applyAttributes, interpolate, sampleLatents } from '#core/latent.ts';
 import type { ModelRuntime } from '#core/runtime.ts';
-import { deterministicResponse } from '../middleware/cache.ts';
-import {
-  AnalogyJson,
-  AnalogyQuery,
-  AttributesJson,
-  AttributesQuery,
-  DecodeJson,
-  ImageOutputQuery,
-  LatentResponse,
-  ModelParams,
-  MorphJson,
-  MorphQuery,
-  ReconstructQuery,
-  SampleQuery,
-  type StrengthsSchema,
-} from '../schemas.ts';
-import { ALIGN_HEADER, alignQuery, AlignQuery, prepareImage, type AlignerProvider, type AlignMode, type AlignReport } from './alignment.ts';
-import { readInputs, type ReadOptions } from './inputs.ts';
-import { requireModel, resolveLatents } from './model-access.ts';
-import { animationResponse, errors, IMAGE_OR_LATENT, imageBody, imageResponse, multipart } from './openapi-parts.ts';
-import { chooseMorphDetail, choosePhotoOutput, renderEdits, renderMorph, type Subject } from './photo-output.ts';
+import { tagDeterministic } from '../middleware/cache.ts';
+import { validationHook } from '../middleware/errors.ts';
+import type { StrengthsSchema } from '../schemas.ts';
+import { analogyRoute, attributesRoute, decodeRoute, encodeRoute, morphRoute, reconstructRoute, sampleRoute } from './operation-routes.ts';
+import { provideServices, type OperationEnv, type OperationServices } from './operands.ts';
+import { requireModel } from './model-access.ts';
+import { chooseMorphDetail, choosePhotoOutput, renderEdits, renderMorph } from './photo-output.ts';
 import { renderLatents, toJsonArray } from './rendering.ts';
 import type { z } from 'zod';
 
-type Strengths = z.infer<typeof StrengthsSchema>;
-
 /** Expands {"A": 1, "B": [-1, 0, 1]} into one list of edits per step (plain numbers apply at every step). */
-function attributeSteps(runtime: ModelRuntime, strengths: Strengths) {
+function attributeSteps(runtime: ModelRuntime, strengths: z.infer<typeof StrengthsSchema> | undefined) {
+  // The attributes route's operands always carry strengths (readInputs refuses a body without them).
+  if (!strengths) throw new InputError(422, 'missing_input', 'missing input "attributes"');
   const table = runtime.model.attributes.attributes;
   const unknown = Object.keys(strengths).filter((name) => !Object.hasOwn(table, name));
   if (unknown.length) {
@@ -50,180 +30,53 @@ function attributeSteps(runtime: ModelRuntime, strengths: Strengths) {
   );
 }
 
-export interface OperationOptions {
-  imageLimits: ImageLimits;
-  aligner?: AlignerProvider;
-  jpeg?: JpegCodec;
-}
-
-export function registerOperationRoutes(app: OpenAPIHono, registry: ModelRegistry, { imageLimits, aligner, jpeg }: OperationOptions) {
-  const jpegEncoder = jpeg?.encode;
-  const model = (c: Context) => requireModel(registry, c.req.param('id')!);
-  const latentsOf = async (c: Context, names: readonly string[], options?: ReadOptions) => {
-    const runtime = await model(c);
-    const { input } = runtime.model.manifest;
-    const { inputs, strengths } = await readInputs(c, names, options);
-    // Routes that declare `align` validate it; the others (decode) never receive images to align.
-    const query = (c.req.valid as (target: 'query') => { align?: AlignMode } | undefined)('query');
-    const reports: Record<string, AlignReport> = {};
-    const sources: Record<string, FaceSource> = {};
-    const prepare = async (image: RgbaImage, name: string, format: ImageFormat) => {
-      const prepared = await prepareImage(image, input, query?.align ?? 'auto', aligner);
-      if (prepared.report) reports[name] = prepared.report;
-      if (prepared.placement) sources[name] = faceSource(image, format, prepared.placement.toModel, input, prepared.placement.landmarks);
-      return prepared.pixels;
-    };
-    const latents = await resolveLatents(runtime, inputs, names, { limits: imageLimits, jpegDecoder: jpeg?.decode }, prepare);
-    if (Object.keys(reports).length) c.header(ALIGN_HEADER, JSON.stringify(reports));
-    const subjects: Subject[] = names.map((name, k) => ({ name, latent: latents[k], source: sources[name], aligned: reports[name]?.applied === true }));
-    return { runtime, latents, strengths, subjects, faceModel: input.face !== undefined };
-  };
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/models/{id}/encode',
-      tags: ['operations'],
-      summary: 'Image -> latent',
-      description: 'The image is cropped and resized by the model’s rule (see its manifest), then encoded.',
-      request: { params: ModelParams, query: AlignQuery, body: { required: true, content: { ...imageBody, ...multipart({ image: 'the image file' }) } } },
-      responses: { 200: { description: 'The latent', content: { 'application/json': { schema: LatentResponse } } }, ...errors },
-    }),
-    async (c) => {
-      const { runtime, latents } = await latentsOf(c, ['image']);
-      const body = JSON.stringify({ model: runtime.model.manifest.id, latent: toJsonArray(latents[0]) });
-      // The body matches LatentResponse; it is sent pre-serialised so its ETag hashes exactly the bytes sent.
-      return (await deterministicResponse(c, body, 'application/json')) as never;
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/models/{id}/decode',
-      tags: ['operations'],
-      summary: 'Latent -> image',
-      request: {
-        params: ModelParams,
-        query: ImageOutputQuery,
-        body: { required: false, content: { 'application/json': { schema: DecodeJson }, ...multipart({ latent: 'a JSON array latent as text' }) } },
-      },
-      responses: imageResponse,
-    }),
-    async (c) => {
-      const { runtime, latents } = await latentsOf(c, ['latent']);
+/**
+ * The operations as their own app, mounted at /v1/models by app.ts: each route's middleware (operation-routes.ts)
+ * has encoded its inputs into `c.var.operands` before its handler runs.
+ */
+export function createOperationsApp(services: OperationServices) {
+  const jpegEncoder = services.jpegEncoder;
+  const app = new OpenAPIHono<OperationEnv>({ defaultHook: validationHook });
+  app.use(provideServices(services));
+  return app
+    .openapi(encodeRoute, async (c) => {
+      const { runtime, latents } = c.var.operands;
+      const body = { model: runtime.model.manifest.id, latent: toJsonArray(latents[0]) };
+      // c.json writes JSON.stringify(body), the bytes the ETag is computed from; a POST is never answered 304.
+      await tagDeterministic(c, new TextEncoder().encode(JSON.stringify(body)));
+      return c.json(body, 200);
+    })
+    .openapi(decodeRoute, (c) => {
+      const { runtime, latents } = c.var.operands;
       return renderLatents(c, runtime, latents, { format: 'png', ...c.req.valid('query') });
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/models/{id}/reconstruct',
-      tags: ['operations'],
-      summary: 'Image -> image through the autoencoder',
-      request: { params: ModelParams, query: ReconstructQuery.extend(alignQuery), body: { required: true, content: { ...imageBody, ...multipart({ image: 'the image file' }) } } },
-      responses: imageResponse,
-    }),
-    async (c) => {
+    })
+    .openapi(reconstructRoute, (c) => {
       const query = c.req.valid('query');
-      const { runtime, latents, subjects, faceModel } = await latentsOf(c, ['image']);
-      const choice = choosePhotoOutput(query, subjects[0], false, faceModel);
-      return renderEdits(c, runtime, subjects[0], latents, query, choice, jpegEncoder);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/models/{id}/morph',
-      tags: ['operations'],
-      summary: 'Interpolate between two images or latents',
-      description: 'Inputs `a` and `b` (images and latents may be mixed in multipart). Frames include both ends.',
-      request: {
-        params: ModelParams,
-        query: MorphQuery.extend(alignQuery),
-        body: { required: false, content: { 'application/json': { schema: MorphJson }, ...multipart({ a: IMAGE_OR_LATENT, b: IMAGE_OR_LATENT }) } },
-      },
-      responses: animationResponse,
-    }),
-    async (c) => {
+      const { runtime, latents, subjects, faceModel } = c.var.operands;
+      return renderEdits(c, runtime, subjects[0], latents, query, choosePhotoOutput(query, subjects[0], false, faceModel), jpegEncoder);
+    })
+    .openapi(morphRoute, (c) => {
       const query = c.req.valid('query');
-      const { runtime, latents, subjects, faceModel } = await latentsOf(c, ['a', 'b']);
+      const { runtime, latents, subjects, faceModel } = c.var.operands;
       const frames = interpolate(latents[0], latents[1], query.frames, query.path, runtime.model.manifest.latent.mean);
-      const detail = chooseMorphDetail(query.detail, subjects, faceModel);
-      return renderMorph(c, runtime, [subjects[0], subjects[1]], frames, query, detail, jpegEncoder);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/models/{id}/attributes',
-      tags: ['operations'],
-      summary: 'Add attribute vectors to an image or latent',
-      description:
-        'Adds Σ strength × vector for the named attributes (names and suggested ranges: GET /v1/models/{id}). Lists of strengths give one output per step.',
-      request: {
-        params: ModelParams,
-        query: AttributesQuery.extend(alignQuery),
-        body: {
-          required: false,
-          content: {
-            'application/json': { schema: AttributesJson },
-            ...multipart({ image: 'the image file (or send `latent`)', attributes: 'JSON object of strengths, e.g. {"Smiling": 1}' }),
-          },
-        },
-      },
-      responses: animationResponse,
-    }),
-    async (c) => {
+      return renderMorph(c, runtime, [subjects[0], subjects[1]], frames, query, chooseMorphDetail(query.detail, subjects, faceModel), jpegEncoder);
+    })
+    .openapi(attributesRoute, (c) => {
       const query = c.req.valid('query');
-      const { runtime, latents, strengths, subjects, faceModel } = await latentsOf(c, ['latent'], { strengths: true, multipartAlternatives: { latent: ['image', 'latent'] } });
-      const edited = attributeSteps(runtime, strengths!).map((edits) => applyAttributes(latents[0], edits));
+      const { runtime, latents, strengths, subjects, faceModel } = c.var.operands;
+      const edited = attributeSteps(runtime, strengths).map((edits) => applyAttributes(latents[0], edits));
       const subject = { ...subjects[0], name: 'image' };
-      const choice = choosePhotoOutput(query, subject, true, faceModel);
-      return renderEdits(c, runtime, subject, edited, query, choice, jpegEncoder);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/models/{id}/analogy',
-      tags: ['operations'],
-      summary: 'A − B + C: change C the way B differs from A',
-      request: {
-        params: ModelParams,
-        query: AnalogyQuery.extend(alignQuery),
-        body: { required: false, content: { 'application/json': { schema: AnalogyJson }, ...multipart({ a: IMAGE_OR_LATENT, b: IMAGE_OR_LATENT, c: IMAGE_OR_LATENT }) } },
-      },
-      responses: animationResponse,
-    }),
-    async (c) => {
+      return renderEdits(c, runtime, subject, edited, query, choosePhotoOutput(query, subject, true, faceModel), jpegEncoder);
+    })
+    .openapi(analogyRoute, (c) => {
       const query = c.req.valid('query');
-      const { runtime, latents, subjects, faceModel } = await latentsOf(c, ['a', 'b', 'c']);
-      const [a, b, cc] = latents as [Latent, Latent, Latent];
-      const choice = choosePhotoOutput(query, subjects[2], true, faceModel);
-      return renderEdits(c, runtime, subjects[2], [analogy(a, b, cc)], query, choice, jpegEncoder);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/models/{id}/sample',
-      tags: ['operations'],
-      summary: 'New images drawn from the latent statistics, the same for the same seed',
-      request: { params: ModelParams, query: SampleQuery },
-      responses: { ...animationResponse, 304: { description: 'Not modified (If-None-Match matched the ETag)' } },
-    }),
-    async (c) => {
+      const { runtime, latents, subjects, faceModel } = c.var.operands;
+      const [a, b, photo] = latents;
+      return renderEdits(c, runtime, subjects[2], [analogy(a, b, photo)], query, choosePhotoOutput(query, subjects[2], true, faceModel), jpegEncoder);
+    })
+    .openapi(sampleRoute, async (c) => {
       const query = c.req.valid('query');
-      const runtime = await model(c);
-      const latents = sampleLatents(runtime.model.manifest.latent, query.n, query.seed, query.temperature);
-      return renderLatents(c, runtime, latents, query);
-    },
-  );
-
+      const runtime = await requireModel(c.var.services.registry, c.req.valid('param').id);
+      return renderLatents(c, runtime, sampleLatents(runtime.model.manifest.latent, query.n, query.seed, query.temperature), query);
+    });
 }

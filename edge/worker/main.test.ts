@@ -12,12 +12,14 @@ import { parseManifest } from '#core/manifest.ts';
 import { ModelRegistry } from '#core/registry.ts';
 import { nodeAlignerProvider } from '../node/aligner.ts';
 import { nodeJpegCodec, sharpJpegEncoder } from '../node/jpeg.ts';
+import { nodeWebpDecoder } from '../node/webp.ts';
+import sharp from 'sharp';
 import { OUTPUT_HEADER } from '../routes/photo-output.ts';
 import { decodedFacePhoto } from '../testing/decoded-face.ts';
 import { ALIGN_HEADER } from '../routes/alignment.ts';
 import { fuzzSuite } from '../fuzz/suite.ts';
 import { loadWidgetCrossOrigin } from '../testing/cross-origin-widget.ts';
-import { syntheticPng } from '../testing/images.ts';
+import { syntheticPng, syntheticRgba } from '../testing/images.ts';
 import { createFixtureModel, memoryModelSource, type FixtureModel } from '../../train/testing/fixture-model.ts';
 import { writeFixtureModel } from '../../train/testing/write-fixture.ts';
 import { assembleWorkerAssets } from './assemble-assets.ts';
@@ -75,6 +77,7 @@ beforeAll(async () => {
     registry: new ModelRegistry(memoryModelSource([fixture, face]), ort),
     aligner: nodeAlignerProvider(path.join(workDir, 'models')),
     jpeg: nodeJpegCodec(),
+    webp: nodeWebpDecoder(),
   });
   nodeFetch = async (incoming) => app.fetch(incoming);
 });
@@ -190,5 +193,17 @@ describe.skipIf(!alignPresent)('your own photo back on the Workers runtime', () 
     expect(onWorker.headers.get('content-type')).toBe('image/jpeg');
     const bytes = new Uint8Array(await onWorker.arrayBuffer());
     expect([bytes[0], bytes[1], bytes.length > 2000]).toEqual([0xff, 0xd8, true]);
+  });
+});
+
+describe('WebP uploads on Workers', () => {
+  it('reads WebP with the same libwebp wasm as Node: the same latent', async () => {
+    const webp = await sharp(syntheticRgba(6, 48, 40), { raw: { width: 48, height: 40, channels: 4 } }).webp({ quality: 80 }).toBuffer();
+    const encode = async (fetchFrom: Fetch) => {
+      const response = await fetchFrom(request('/v1/models/fixture/encode', { method: 'POST', headers: { 'Content-Type': 'image/webp' }, body: new Uint8Array(webp) }));
+      expect(response.status, await response.clone().text()).toBe(200);
+      return ((await response.json()) as { latent: number[] }).latent;
+    };
+    expect(maxAbsDiff(await encode(workerFetch), await encode(nodeFetch))).toBeLessThanOrEqual(1e-4);
   });
 });

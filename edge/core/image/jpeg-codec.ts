@@ -1,11 +1,8 @@
 import decode, { init as initDecoder } from '@jsquash/jpeg/decode.js';
 import encode, { init } from '@jsquash/jpeg/encode.js';
-import { InputError } from '../errors.ts';
 import { once } from '../once.ts';
-import { decodeImage, type RgbaImage } from './decode.ts';
-import { applyOrientation, jpegOrientation } from './exif.ts';
-import { assertJpegDecodable } from './jpeg.ts';
-import { readImageHeader, type ImageLimits } from './sniff.ts';
+import type { RgbaImage } from './decode.ts';
+import type { PixelDecoder, ScaledJpegDecoder } from './upload.ts';
 
 /**
  * JPEG encoding is handed to the app by each runtime: no JavaScript encoder is fast enough for a 12 MP photo, and
@@ -36,7 +33,7 @@ export function wasmJpegEncoder(module: WebAssembly.Module): JpegEncoder {
 }
 
 /** Stored JPEG pixels (before EXIF orientation); the header has been checked against the limits. */
-export type JpegDecoder = (bytes: Uint8Array) => Promise<RgbaImage>;
+export type JpegDecoder = PixelDecoder;
 
 /**
  * mozjpeg's decoder as wasm (@jsquash/jpeg), on Node and Workers alike so both read an upload to the same pixels:
@@ -55,26 +52,11 @@ export function wasmJpegDecoder(module: WebAssembly.Module): JpegDecoder {
 export interface JpegCodec {
   encode: JpegEncoder;
   decode: JpegDecoder;
+  /** Photos over the decode budget, read at reduced scale (up to SCALED_JPEG_LIMITS); without it they are refused (422). */
+  decodeScaled?: ScaledJpegDecoder;
 }
 
 /** Both directions as wasm, for Workers; the modules are those wrangler compiled at upload time. */
 export function wasmJpegCodec(modules: { encoder: WebAssembly.Module; decoder: WebAssembly.Module }): JpegCodec {
   return { encode: wasmJpegEncoder(modules.encoder), decode: wasmJpegDecoder(modules.decoder) };
-}
-
-/** decodeImage, with JPEGs read by `jpegDecoder` when the runtime has one; limits, truncation, scan cap and EXIF as decodeImage has them. */
-export async function decodeImageWith(bytes: Uint8Array, limits: ImageLimits, jpegDecoder?: JpegDecoder): Promise<RgbaImage> {
-  const header = readImageHeader(bytes, limits);
-  if (header.format !== 'jpeg' || !jpegDecoder) return decodeImage(bytes, limits);
-  assertJpegDecodable(bytes);
-  let image: RgbaImage;
-  try {
-    image = await jpegDecoder(bytes);
-  } catch (error) {
-    throw new InputError(400, 'corrupt_image', `the JPEG image could not be decoded: ${(error as Error).message}`);
-  }
-  if (image.width !== header.width || image.height !== header.height) {
-    throw new InputError(400, 'corrupt_image', `the JPEG image could not be decoded: decoded ${image.width}×${image.height}, the header says ${header.width}×${header.height}`);
-  }
-  return applyOrientation(image, jpegOrientation(bytes));
 }
