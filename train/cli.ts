@@ -8,9 +8,9 @@ import { Interrupted } from './cli/train-loop.ts';
 /** Exit codes: 0 done, 1 failure, 2 bad config or data, 130 interrupted (checkpoint saved). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
-/** How to serve a new model: a running server may not list new folders until it reloads them (edge/README.md says how). */
+/** How to serve a new model: `npm start` watches its models folder (edge/README.md, "New models without a restart"). */
 const readyMessage = (id: string, folder: string): string =>
-  `model "${id}" is ready in ${folder}. A running server lists new model folders once it reloads them: restart \`npm start\`, or see edge/README.md for other ways.`;
+  `model "${id}" is ready in ${folder}. A running \`npm start\` serves it within a second when the folder is in its MODELS_DIR (it watches that folder); otherwise start it with MODELS_DIR=<the folder above>.`;
 
 export async function main(argv: string[]): Promise<number> {
   let interrupts = 0;

@@ -146,7 +146,7 @@ describe('train CLI process', () => {
     child.stderr.on('data', (chunk) => (stderr += chunk));
     expect(await exit(child)).toBe(0);
     expect(stderr).toContain(`model "tiny-digits" is ready in ${relative(ROOT, out)}`);
-    expect(stderr).toContain('restart `npm start`');
+    expect(stderr).toContain('A running `npm start` serves it');
   });
 
   it('saves a checkpoint on Ctrl-C and exits with 130', async () => {
