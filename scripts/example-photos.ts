@@ -2,7 +2,7 @@
  * Prepares the site's example photos (site/src/lib/examples.ts) from Debian packages whose own files state each
  * photo's licence: resized to at most 640 px on the longer side, metadata stripped, JPEG q90, plus a 96 px thumbnail;
  * each must show exactly one face that our aligner finds (its aligned crop goes to .cache/examples/ for a look).
- * Writes site/public/examples/README.md with every photo's package, path and the licence statement quoted from it.
+ * Writes site/public/examples/README.txt with every photo's package, path and the licence statement quoted from it.
  *
  * Usage: npx tsx scripts/example-photos.ts <dir>   where <dir>/<package>/ is `dpkg-deb -x` of each package below:
  *   cd /tmp && apt-get download python3-skimage=0.19.3-8 python-matplotlib-data=3.6.3-1
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   mkdirSync(LOOK_DIR, { recursive: true });
   for (const source of SOURCES) console.log(await preparePhoto(source, root, manifest.input));
-  writeFileSync(join(OUT_DIR, 'README.md'), readme(root));
+  writeFileSync(join(OUT_DIR, 'README.txt'), readme(root));
 }
 
 main().catch((error: unknown) => {

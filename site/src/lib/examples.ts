@@ -1,7 +1,7 @@
 /**
  * The curated example photos under each image picker (site/public/examples/): one clearly visible face each, with a
  * licence that allows redistribution. Sources, licence statements and how they were prepared:
- * site/public/examples/README.md (written by scripts/example-photos.ts).
+ * site/public/examples/README.txt (written by scripts/example-photos.ts).
  */
 export interface ExamplePhoto {
   /** File in site/public/examples/ (at most 640 px on the longer side); its thumbnail is `thumb-<file>`. */
