@@ -4,6 +4,7 @@ import { paint, type BrowserModel } from './browser-model.ts';
 import { CropControls, type FramedUpload } from './crop-controls.ts';
 import { rectToCropRule } from './crop-box.ts';
 import { describeError } from './describe-error.ts';
+import { showExamplePhotos, wireExamplePhotos } from './examples.ts';
 import { decodeUpload, wireImageSource, type PickedImage } from './image-input.ts';
 import { element } from './page-elements.ts';
 import { alignedPhoto, subjectOf, type Subject, type UploadedPhoto } from './photo-subject.ts';
@@ -44,6 +45,7 @@ export class ImageSlot {
     const accept = (blob: Blob, name: string) => void this.acceptUpload(blob, name);
     wireImageSource(root, element<HTMLInputElement>('[data-file]', root), accept);
     wireImageSource(root, element<HTMLInputElement>('[data-file-camera]', root), accept);
+    wireExamplePhotos(root, siteBase(), accept, (message) => this.report(message, true));
     element('[data-sample-button]', root).addEventListener('click', () => {
       const next = this.code.kind === 'sample' ? this.code.seed + 1 : seed + 1;
       void this.useCode({ kind: 'sample', seed: next });
@@ -54,6 +56,7 @@ export class ImageSlot {
 
   async setModel(model: BrowserModel): Promise<void> {
     this.model = model;
+    showExamplePhotos(this.root, Boolean(model.manifest.input.face));
     if (this.upload) await this.frameUpload(++this.generation);
     else await this.useCode(this.code);
   }
