@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import astro from 'eslint-plugin-astro';
 
 /**
  * Which room may import which (README.md, "Rooms"): edge/core (`#core/*`) imports nothing of the project and only
@@ -10,7 +11,7 @@ import tseslint from 'typescript-eslint';
  */
 const MAX_DEPTH = 7;
 const TESTS = ['**/*.test.ts', '**/testing/**', 'edge/fuzz/**', 'edge/contract.ts'];
-const CODE = '*.{ts,js,mjs}';
+const CODE = '*.{ts,js,mjs,astro}';
 const up = (n) => `(\\.\\./){${n}}`;
 const depthGlob = (prefix, depth) => `${prefix}/${'*/'.repeat(depth)}${CODE}`;
 const restrict = (files, ignores, patterns) => ({ files, ignores, rules: { 'no-restricted-imports': ['error', { patterns }] } });
@@ -50,6 +51,8 @@ export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'site/dist', 'site/.astro', '.wrangler', 'models', 'coverage', '.cache', 'test-artifacts', 'site/test-artifacts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // .astro files: frontmatter, template expressions and their <script> islands (parsed as TypeScript).
+  ...astro.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
