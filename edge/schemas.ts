@@ -25,6 +25,11 @@ export const LIMITS = {
 export const NODE_SERVER_LIMITS = {
   /** Running time of one request on a pool thread before it is stopped with 503 deadline_exceeded. */
   deadlineMs: 15_000,
+  /**
+   * Largest request body: a 64 MP phone JPEG is 15–25 MB, and Node reads JPEGs at reduced scale (shrink-on-load), so
+   * the body, not the pixels, is what it holds. Workers keep the app's 8 MB default (128 MB per isolate).
+   */
+  maxBodyBytes: 32 * 2 ** 20,
   /** Requests running or waiting at once, and their body bytes together, before 503 overloaded. */
   maxPending: 128,
   maxPendingBytes: 64 * 2 ** 20,

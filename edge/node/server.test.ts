@@ -6,6 +6,7 @@ import { contractSuite, type Fetch } from '../contract.ts';
 import { createFixtureModel } from '../../train/testing/fixture-model.ts';
 import { writeFixtureModel } from '../../train/testing/write-fixture.ts';
 import { startNodeServer, type RunningServer } from './server.ts';
+import { NODE_SERVER_LIMITS } from '../schemas.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -29,7 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-contractSuite('Node server over HTTP', () => overHttp, { modelId: 'fixture' });
+contractSuite('Node server over HTTP', () => overHttp, { modelId: 'fixture', maxBodyBytes: NODE_SERVER_LIMITS.maxBodyBytes });
 
 describe('Node server static files', () => {
   it('serves model artifacts under /models/ and the site at /, and keeps /v1 errors JSON', async () => {

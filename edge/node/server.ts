@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createApp, DEFAULT_MAX_BODY_BYTES, type AppOptions } from '../app.ts';
+import { createApp, type AppOptions } from '../app.ts';
 import { ModelRegistry } from '#core/registry.ts';
 import type { RuntimeOptions } from '#core/runtime.ts';
 import { onError } from '../middleware/errors.ts';
@@ -49,7 +49,7 @@ export function nodeRuntimeOptions(): RuntimeOptions {
  * every other /v1 request runs on the worker-thread pool.
  */
 export function createNodeApp(options: NodeServerOptions) {
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBodyBytes = options.maxBodyBytes ?? NODE_SERVER_LIMITS.maxBodyBytes;
   const pool = createApiPool({ modelsDir: options.modelsDir, maxBodyBytes, imageLimits: options.imageLimits }, options.pool);
   // This registry only lists model folders (for health); models load on the pool threads.
   const registry = new ModelRegistry(fileModelSource(options.modelsDir), ort);
