@@ -1,5 +1,5 @@
 import { gifWithFrame, jpegScanBomb, largeBlackPng16, outOfRangePalettePng, pngDeflateBomb } from '../testing/hostile-images.ts';
-import { forgedJpegHeader } from '../testing/images.ts';
+import { forgedJpegHeader, forgedWebpHeader } from '../testing/images.ts';
 import type { Case } from './malformed.ts';
 
 /** A probe of issue 15's table: what must come back, and how fast. */
@@ -12,16 +12,6 @@ export interface HostileCase extends Case {
 }
 
 const upload = (bytes: Uint8Array, type = 'image/png'): RequestInit => ({ method: 'POST', headers: { 'Content-Type': type }, body: bytes as BodyInit });
-
-/** A WebP (VP8X) header that declares `width`×`height` and holds no pixels. */
-function forgedWebpHeader(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(40);
-  bytes.set(Array.from('RIFF\0\0\0\0WEBPVP8X', (c) => c.charCodeAt(0)));
-  const u24 = (at: number, value: number) => bytes.set([value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff], at);
-  u24(24, width - 1);
-  u24(27, height - 1);
-  return bytes;
-}
 
 /** The largest legal rendering request: 64 samples at 256 px (4.2 MP, the output-pixel limit), as a GIF. */
 export const LARGEST_SAMPLE = '/v1/models/fixture/sample?n=64&size=256&format=gif&resample=bilinear';

@@ -1,4 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import {
   AnalogyJson,
   AnalogyQuery,
@@ -22,10 +22,11 @@ import { animationResponse, curlExample, errors, IMAGE_OR_LATENT, imageBody, ima
 
 const imageUpload = { ...imageBody, ...multipart({ image: 'the image file' }) };
 
-export const encodeRoute = createRoute({
-  method: 'post',
+/** Every operation is a POST under the operations tag; the rest of its declaration is its own. */
+const operation = <R extends Omit<RouteConfig, 'method' | 'tags'>>(route: R) => createRoute({ method: 'post', tags: ['operations'], ...route });
+
+export const encodeRoute = operation({
   path: '/{id}/encode',
-  tags: ['operations'],
   ...curlExample(`curl --data-binary @photo.jpg $API/v1/models/faces/encode`),
   summary: 'Image -> latent',
   description: 'The image is cropped and resized by the model’s rule (see its manifest), then encoded.',
@@ -34,10 +35,8 @@ export const encodeRoute = createRoute({
   responses: { 200: { description: 'The latent', content: { 'application/json': { schema: LatentResponse } } }, ...errors },
 });
 
-export const decodeRoute = createRoute({
-  method: 'post',
+export const decodeRoute = operation({
   path: '/{id}/decode',
-  tags: ['operations'],
   ...curlExample(`curl -s --data-binary @photo.jpg $API/v1/models/faces/encode \\
   | curl -H 'Content-Type: application/json' -d @- '$API/v1/models/faces/decode?size=256' -o decoded.png`),
   summary: 'Latent -> image',
@@ -51,10 +50,8 @@ export const decodeRoute = createRoute({
 });
 
 const reconstructQuery = ReconstructQuery.extend(alignQuery);
-export const reconstructRoute = createRoute({
-  method: 'post',
+export const reconstructRoute = operation({
   path: '/{id}/reconstruct',
-  tags: ['operations'],
   ...curlExample(`curl --data-binary @photo.jpg '$API/v1/models/faces/reconstruct?size=256' -o reconstructed.png`),
   summary: 'Image -> image through the autoencoder',
   middleware: [prepareOperands({ names: ['image'], query: reconstructQuery, rawImage: true })] as const,
@@ -63,10 +60,8 @@ export const reconstructRoute = createRoute({
 });
 
 const morphQuery = MorphQuery.extend(alignQuery);
-export const morphRoute = createRoute({
-  method: 'post',
+export const morphRoute = operation({
   path: '/{id}/morph',
-  tags: ['operations'],
   ...curlExample(`curl -F a=@a.jpg -F b=@b.jpg '$API/v1/models/faces/morph?frames=16&format=gif' -o morph.gif`),
   summary: 'Interpolate between two images or latents',
   description: 'Inputs `a` and `b` (images and latents may be mixed in multipart). Frames include both ends.',
@@ -80,10 +75,8 @@ export const morphRoute = createRoute({
 });
 
 const attributesQuery = AttributesQuery.extend(alignQuery);
-export const attributesRoute = createRoute({
-  method: 'post',
+export const attributesRoute = operation({
   path: '/{id}/attributes',
-  tags: ['operations'],
   ...curlExample(`curl -F image=@photo.jpg -F 'attributes={"Smiling": 1}' $API/v1/models/faces/attributes -o smiling.jpg`),
   summary: 'Add attribute vectors to an image or latent',
   description: 'Adds Σ strength × vector for the named attributes (names and suggested ranges: GET /v1/models/{id}). Lists of strengths give one output per step.',
@@ -105,10 +98,8 @@ export const attributesRoute = createRoute({
 });
 
 const analogyQuery = AnalogyQuery.extend(alignQuery);
-export const analogyRoute = createRoute({
-  method: 'post',
+export const analogyRoute = operation({
   path: '/{id}/analogy',
-  tags: ['operations'],
   ...curlExample(`curl -F a=@a.jpg -F b=@b.jpg -F c=@c.jpg $API/v1/models/faces/analogy -o analogy.jpg`),
   summary: 'A − B + C: change C the way B differs from A',
   middleware: [prepareOperands({ names: ['a', 'b', 'c'], query: analogyQuery, json: AnalogyJson })] as const,

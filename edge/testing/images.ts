@@ -41,6 +41,16 @@ export function forgedPngHeader(width: number, height: number): Uint8Array {
   return bytes;
 }
 
+/** A WebP (VP8X) header that declares `width`×`height` and holds no pixels. */
+export function forgedWebpHeader(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(40);
+  bytes.set(Array.from('RIFF\0\0\0\0WEBPVP8X', (c) => c.charCodeAt(0)));
+  const u24 = (at: number, value: number) => bytes.set([value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff], at);
+  u24(24, width - 1);
+  u24(27, height - 1);
+  return bytes;
+}
+
 /** A GIF header claiming width×height, with nothing after it. */
 export function forgedGifHeader(width: number, height: number): Uint8Array {
   const bytes = new Uint8Array(13);

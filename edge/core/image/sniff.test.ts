@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { forgedGifHeader, forgedJpegHeader, forgedPngHeader, syntheticJpeg, syntheticPng } from '../../testing/images.ts';
+import { forgedGifHeader, forgedJpegHeader, forgedPngHeader, forgedWebpHeader, syntheticJpeg, syntheticPng } from '../../testing/images.ts';
 import { readImageHeader, sniffImageFormat } from './sniff.ts';
-
-function webpVp8x(width: number, height: number): Uint8Array {
-  const bytes = new Uint8Array(30);
-  bytes.set(Array.from('RIFF\0\0\0\0WEBPVP8X', (c) => c.charCodeAt(0)));
-  const u24 = (at: number, v: number) => bytes.set([v & 255, (v >> 8) & 255, (v >> 16) & 255], at);
-  u24(24, width - 1);
-  u24(27, height - 1);
-  return bytes;
-}
 
 describe('image header reading', () => {
   it('identifies formats by content and reads real sizes', () => {
     expect(readImageHeader(syntheticPng(1, 40, 32))).toEqual({ format: 'png', width: 40, height: 32 });
     expect(readImageHeader(syntheticJpeg(1, 40, 32))).toEqual({ format: 'jpeg', width: 40, height: 32 });
     expect(readImageHeader(forgedGifHeader(7, 9))).toEqual({ format: 'gif', width: 7, height: 9 });
-    expect(readImageHeader(webpVp8x(300, 200))).toEqual({ format: 'webp', width: 300, height: 200 });
+    expect(readImageHeader(forgedWebpHeader(300, 200))).toEqual({ format: 'webp', width: 300, height: 200 });
     expect(sniffImageFormat(new TextEncoder().encode('<svg></svg>'))).toBeUndefined();
   });
 
