@@ -66,8 +66,11 @@ function verticalPass(horizontal: Float32Array, rowFirst: number, ys: Taps, outW
   return out;
 }
 
-function rowSpan(ys: Taps, outH: number) {
-  return { rowFirst: ys.start[0], rowLast: ys.start[outH - 1] + ys.count[outH - 1] - 1 };
+/** Both axes' taps for `region` → outW×outH, and the source rows the vertical pass reads. */
+function planTaps(srcW: number, srcH: number, region: Region, outW: number, outH: number, kernel: ResizeKernel) {
+  const xs = axisTaps(srcW, region.left, region.width, outW, kernel);
+  const ys = axisTaps(srcH, region.top, region.height, outH, kernel);
+  return { xs, ys, rowFirst: ys.start[0], rowLast: ys.start[outH - 1] + ys.count[outH - 1] - 1 };
 }
 
 /** Resamples `region` of each srcW×srcH plane to outW×outH. */
@@ -80,9 +83,7 @@ export function resamplePlanes(
   outH: number,
   kernel: ResizeKernel,
 ): Float32Array[] {
-  const xs = axisTaps(srcW, region.left, region.width, outW, kernel);
-  const ys = axisTaps(srcH, region.top, region.height, outH, kernel);
-  const { rowFirst, rowLast } = rowSpan(ys, outH);
+  const { xs, ys, rowFirst, rowLast } = planTaps(srcW, srcH, region, outW, outH, kernel);
   return planes.map((plane) => {
     const horizontal = new Float32Array((rowLast - rowFirst + 1) * outW);
     for (let y = rowFirst; y <= rowLast; y++) {
@@ -116,9 +117,7 @@ export function resampleRgba(
   kernel: ResizeKernel,
   grayscale: boolean,
 ): Float32Array[] {
-  const xs = axisTaps(srcW, region.left, region.width, outW, kernel);
-  const ys = axisTaps(srcH, region.top, region.height, outH, kernel);
-  const { rowFirst, rowLast } = rowSpan(ys, outH);
+  const { xs, ys, rowFirst, rowLast } = planTaps(srcW, srcH, region, outW, outH, kernel);
   const rows = rowLast - rowFirst + 1;
   const horizontal = Array.from({ length: grayscale ? 1 : 3 }, () => new Float32Array(rows * outW));
   for (let y = rowFirst; y <= rowLast; y++) {
