@@ -26,7 +26,7 @@ import { nodeAlignerProvider } from '../edge/node/aligner.ts';
 import { fileModelSource } from '../edge/node/file-source.ts';
 import { nodeRuntimeOptions } from '../edge/node/server.ts';
 import { FaceAssessor, type Assessment } from './judges/assess.ts';
-import { heldOutPhotos, type HeldOutPhoto } from './judges/held-out-photos.ts';
+import { heldOutPhotos, PHOTO_ARGS, type HeldOutPhoto } from './judges/held-out-photos.ts';
 import { FaceJudges, type Recogniser } from './judges/judges.ts';
 import { median, rank1Hits } from './judges/metrics.ts';
 
@@ -45,14 +45,12 @@ function options() {
   const { values } = parseArgs({
     options: {
       photos: { type: 'string', default: '100' },
-      seed: { type: 'string', default: '1' },
+      ...PHOTO_ARGS,
       ops: { type: 'string', default: 'reconstruct,Smiling,Male,-Young' },
       split: { type: 'string', default: 'validation' },
       detail: { type: 'string' },
       output: { type: 'string' },
       recogniser: { type: 'string', default: 'faceres' },
-      width: { type: 'string', default: '640' },
-      height: { type: 'string', default: '480' },
     },
   });
   const photos = Number(values.photos);

@@ -128,13 +128,18 @@ export function heldOutPhotos(count: number, options: PhotoOptions, split: 'vali
   return faces.slice(0, count).map((face, i) => heldOutPhoto(face, i, options));
 }
 
+/** The command-line options that say which photos are made: the same for the benchmark and this preview. */
+export const PHOTO_ARGS = {
+  seed: { type: 'string', default: '1' },
+  width: { type: 'string', default: '640' },
+  height: { type: 'string', default: '480' },
+} as const;
+
 function main(): void {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '8' },
-      seed: { type: 'string', default: '1' },
-      width: { type: 'string', default: '640' },
-      height: { type: 'string', default: '480' },
+      ...PHOTO_ARGS,
       out: { type: 'string', default: '.cache/held-out-photos' },
     },
   });
