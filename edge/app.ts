@@ -26,7 +26,7 @@ export interface AppOptions {
   webp?: PixelDecoder;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * The latentlab HTTP API as one Hono app with web-standard Request/Response only, so the same app runs
