@@ -24,7 +24,7 @@ export async function requireModel(registry: ModelRegistry, id: string): Promise
 }
 
 /** Turns one decoded upload into the encoder's input; the default is the manifest's crop and resize (see routes/alignment.ts for faces). */
-export type PrepareImage = (image: RgbaImage, name: string, format: ImageFormat) => Promise<Float32Array>;
+export type PrepareImage = (image: RgbaImage, name: string, format: ImageFormat, bytes: Uint8Array) => Promise<Float32Array>;
 
 /** The code of each named input: latents are checked, uploads decoded, prepared and encoded together in one batched run. */
 export async function encodeInputs(
@@ -44,7 +44,7 @@ export async function encodeInputs(
       try {
         const image = await decodeUpload(item.bytes, reading.limits, reading.decoders);
         const format = sniffImageFormat(item.bytes)!;
-        pending.push({ name, pixels: prepare ? await prepare(image, name, format) : preprocessImage(image, input) });
+        pending.push({ name, pixels: prepare ? await prepare(image, name, format, item.bytes) : preprocessImage(image, input) });
       } catch (error) {
         if (error instanceof InputError) throw new InputError(error.status, error.code, `${name}: ${error.message}`, error.details);
         throw error;

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { z } from 'zod';
 import type { RgbaImage } from '#core/image/decode.ts';
+import { readIccProfile } from '#core/image/icc.ts';
 import type { JpegEncoder } from '#core/image/jpeg-codec.ts';
 import type { ImageDecoders } from '#core/image/upload.ts';
 import type { ImageFormat, ImageLimits } from '#core/image/sniff.ts';
@@ -83,10 +84,10 @@ async function encodeOperands(services: OperationServices, id: string, spec: Ope
   const { input } = runtime.model.manifest;
   const reports: Record<string, AlignReport> = {};
   const sources: Record<string, FaceSource> = {};
-  const prepare = async (image: RgbaImage, name: string, format: ImageFormat) => {
+  const prepare = async (image: RgbaImage, name: string, format: ImageFormat, bytes: Uint8Array) => {
     const prepared = await prepareImage(image, input, align, services.aligner);
     if (prepared.report) reports[name] = prepared.report;
-    if (prepared.placement) sources[name] = faceSource(image, format, prepared.placement.toModel, input, prepared.placement.landmarks);
+    if (prepared.placement) sources[name] = faceSource(image, format, prepared.placement.toModel, input, prepared.placement.landmarks, readIccProfile(bytes, format));
     return prepared.pixels;
   };
   const latents = await encodeInputs(runtime, read.inputs, spec.names, { limits: services.imageLimits, decoders: services.decoders }, prepare);

@@ -1,5 +1,6 @@
 import { decode as decodePng } from 'fast-png';
 import { GifReader } from 'omggif';
+import sharp from 'sharp';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +64,20 @@ describe('your own photo back (detail=keep, output=photo)', () => {
     expect([edited.width, edited.height]).toEqual([300, 400]);
     const png = await post('faces/attributes?format=png', form({ image: jpeg, attributes: '{"Young": -1.5}' }, 'image/jpeg'));
     expect(png.headers.get('content-type')).toBe('image/png');
+  });
+
+  it("keeps a phone photo's colour space: its Display P3 profile comes back in the JPEG and in a PNG", async () => {
+    const p3 = new Uint8Array(await sharp(photo.data, { raw: { width: 400, height: 300, channels: 4 } }).withIccProfile('p3').jpeg({ quality: 95 }).toBuffer());
+    const { icc } = await sharp(p3).metadata();
+    for (const query of ['', '?format=png']) {
+      const response = await post(`faces/attributes${query}`, form({ image: p3, attributes: '{"Smiling": 1}' }, 'image/jpeg'));
+      expect(response.status).toBe(200);
+      const answer = await sharp(await bytes(response)).metadata();
+      expect(answer.format).toBe(query ? 'png' : 'jpeg');
+      expect(Buffer.compare(answer.icc!, icc!)).toBe(0);
+    }
+    const plain = await post('faces/attributes', form({ image: encodePng(photo), attributes: '{"Smiling": 1}' }));
+    expect((await sharp(await bytes(plain)).metadata()).icc).toBeUndefined();
   });
 
   it('returns a strength list as a GIF of whole photos, bounded by the output-pixel limit', async () => {

@@ -74,7 +74,7 @@ export async function renderEdits(c: Context, runtime: ModelRuntime, subject: Su
   checkOutputPixels(edited.length, size.width, size.height, choice.output === 'photo' ? 'whole photos' : 'face crops');
   const [base, ...edits] = await runtime.decode([subject.latent, ...edited]);
   const images = choice.output === 'photo' ? editedPhotos(source, base, edits, shape, choice.detail) : keepFaces(source, base, edits, shape, size);
-  return imagesResponse(c, images, format, query.delay ?? LIMITS.delayMs.default, jpegEncoder);
+  return imagesResponse(c, images, format, query.delay ?? LIMITS.delayMs.default, jpegEncoder, source.iccProfile);
 }
 
 /** Whether a morph keeps detail: asked for, or by default when both ends are photos aligned on a face model. */
@@ -84,6 +84,13 @@ export function chooseMorphDetail(detail: DetailMode | undefined, ends: readonly
     throw new InputError(422, 'detail_needs_photo', 'detail=keep needs at least one uploaded photo as "a" or "b": latents have no photo detail to keep');
   }
   return detail ?? (faceModel && ends.every((end) => end.aligned) ? 'keep' : 'none');
+}
+
+/** A morph's frames mix both photos' pixels: they keep a profile only when both ends have the same one (or one end is a latent). */
+function sharedProfile(ends: readonly Subject[]): Uint8Array | undefined {
+  const [a, b] = ends.map((end) => end.source?.iccProfile);
+  if (!a || !b) return ends.every((end) => end.source) ? undefined : (a ?? b);
+  return a.length === b.length && a.every((v, i) => v === b[i]) ? a : undefined;
 }
 
 /** Morph frames: the decoder's (detail=none), or both photos' own faces blended through the decoded path (keep). */
@@ -98,5 +105,5 @@ export async function renderMorph(c: Context, runtime: ModelRuntime, ends: [Subj
   const [decodedA, decodedB, ...decoded] = await runtime.decode([ends[0].latent, ends[1].latent, ...frames]);
   const steps = decoded.map((d, k) => ({ t: frames.length === 1 ? 0 : k / (frames.length - 1), decoded: d }));
   const images = keepMorphFrames({ source: ends[0].source, decoded: decodedA }, { source: ends[1].source, decoded: decodedB }, steps, shape, size);
-  return imagesResponse(c, images, query.format, query.delay ?? LIMITS.delayMs.default, jpegEncoder);
+  return imagesResponse(c, images, query.format, query.delay ?? LIMITS.delayMs.default, jpegEncoder, sharedProfile(ends));
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { RgbaImage } from '#core/image/decode.ts';
 import { encodeGif, encodePng, horizontalStrip, scaleImage, tensorToRgba, type UpscaleKernel } from '#core/image/encode.ts';
 import { JPEG_QUALITY, type JpegEncoder } from '#core/image/jpeg-codec.ts';
+import { withIccProfile } from '#core/image/icc.ts';
 import { InputError } from '#core/errors.ts';
 import type { ModelRuntime } from '#core/runtime.ts';
 import { deterministicResponse } from '../middleware/cache.ts';
@@ -40,13 +41,16 @@ export function latentsResponse(c: Context, runtime: ModelRuntime, latents: Floa
   return deterministicResponse(c, body, 'application/json');
 }
 
-/** One image, a strip of several (png, jpeg) or an animation (gif). */
-export async function imagesResponse(c: Context, images: RgbaImage[], format: ImageFormat, delay: number, jpegEncoder?: JpegEncoder) {
+/**
+ * One image, a strip of several (png, jpeg) or an animation (gif). `iccProfile`, the colour space of the upload the
+ * pixels came from, is embedded in PNG and JPEG answers (GIF has no standard place for it).
+ */
+export async function imagesResponse(c: Context, images: RgbaImage[], format: ImageFormat, delay: number, jpegEncoder?: JpegEncoder, iccProfile?: Uint8Array) {
   if (format === 'gif') return deterministicResponse(c, encodeGif(images, delay), 'image/gif');
   const image = images.length === 1 ? images[0] : horizontalStrip(images);
-  if (format === 'png') return deterministicResponse(c, encodePng(image), 'image/png');
+  if (format === 'png') return deterministicResponse(c, withIccProfile(encodePng(image), 'png', iccProfile), 'image/png');
   if (!jpegEncoder) throw new InputError(422, 'jpeg_unavailable', 'this server has no JPEG encoder; ask for format=png');
-  return deterministicResponse(c, await jpegEncoder(image, JPEG_QUALITY), 'image/jpeg');
+  return deterministicResponse(c, withIccProfile(await jpegEncoder(image, JPEG_QUALITY), 'jpeg', iccProfile), 'image/jpeg');
 }
 
 /** Decodes latents in one run and answers with a PNG or JPEG (a strip for several), a GIF, or the latents as JSON. */

@@ -25,15 +25,17 @@ export interface FaceSource {
   toModel: Affine;
   /** The face's outline in model-input pixels, from which output=photo builds its paste mask. */
   outline: Point[];
+  /** The upload's embedded ICC profile (#core/image/icc.ts): the answer's pixels are in its colour space too. */
+  iccProfile?: Uint8Array;
 }
 
 type Shape = readonly [number, number, number];
 type Size = { width: number; height: number };
 
 /** `landmarks` (68 iBUG points, photo pixels) shape the paste mask; without them it is an ellipse around the manifest's face anchors. */
-export function faceSource(photo: RgbaImage, format: ImageFormat, toModel: Affine, input: ManifestInput, landmarks?: readonly Point[]): FaceSource {
+export function faceSource(photo: RgbaImage, format: ImageFormat, toModel: Affine, input: ManifestInput, landmarks?: readonly Point[], iccProfile?: Uint8Array): FaceSource {
   const outline = landmarks?.length === 68 ? landmarkOutline(landmarks.map((p) => applyAffine(toModel, p))) : anchorOutline(input);
-  return { photo, format, toModel, outline };
+  return { photo, format, toModel, outline, iccProfile };
 }
 
 const modelSize = (shape: Shape): Size => ({ width: shape[2], height: shape[1] });
