@@ -60,4 +60,15 @@ describe('latent math', () => {
     expect(cov01).toBeGreaterThan(0.8);
     expect(cov01).toBeLessThan(1);
   });
+  it('draws from a stored mixture: components in proportion to their weights, each with its own spread', () => {
+    // Two far-apart components, weights ¼ and ¾; lowers hold each one's packed Cholesky rows (l00, l10, l11).
+    const mixture = { weights: [0.25, 0.75], means: [-10, 0, 10, 0], lowers: [1, 0, 1, 0.1, 0, 0.1] };
+    const stats = { dim: 2, mean: [0, 0], std: [1, 1], mixture };
+    const many = sampleLatents(stats, 4000, 3);
+    const left = many.filter((z) => z[0] < 0);
+    expect(left.length / many.length).toBeCloseTo(0.25, 1);
+    const rightSpread = Math.sqrt(many.filter((z) => z[0] > 0).reduce((s, z) => s + z[1] ** 2, 0) / (many.length - left.length));
+    expect(rightSpread).toBeCloseTo(0.1, 1);
+    expect(sampleLatents(stats, 5, 3)).toEqual(many.slice(0, 5));
+  });
 });

@@ -1,5 +1,6 @@
 import { InputError } from './errors.ts';
 import { Random } from './random.ts';
+import type { LatentMixture } from './manifest.ts';
 
 export type Latent = Float32Array;
 
@@ -131,22 +132,59 @@ export interface LatentStatistics {
   mean: ArrayLike<number>;
   std: ArrayLike<number>;
   covariance?: ArrayLike<number>;
+  mixture?: LatentMixture;
 }
 
-/** `count` latents drawn from N(mean, covariance) — or N(mean, diag(std²)) — deterministically per seed. */
-export function sampleLatents(stats: LatentStatistics, count: number, seed: number, temperature = 1): Latent[] {
-  const { dim, mean, std, covariance } = stats;
+/** One Gaussian to draw from: a mean and a lower-triangular factor read at `lower(i, k)`, or per-dimension stds. */
+interface Draw {
+  mean: ArrayLike<number>;
+  offset: (eps: Float64Array, i: number) => number;
+}
+
+function gaussianDraws(stats: LatentStatistics): { weights: number[]; draws: Draw[] } {
+  const { dim, mean, std, covariance, mixture } = stats;
+  if (mixture) {
+    const packed = (dim * (dim + 1)) / 2;
+    const draws = mixture.weights.map((_, c): Draw => {
+      const base = c * packed;
+      return {
+        mean: Array.prototype.slice.call(mixture.means, c * dim, (c + 1) * dim),
+        offset: (eps, i) => {
+          let sum = 0;
+          const row = base + (i * (i + 1)) / 2;
+          for (let k = 0; k <= i; k++) sum += mixture.lowers[row + k] * eps[k];
+          return sum;
+        },
+      };
+    });
+    return { weights: mixture.weights, draws };
+  }
   const factor = covariance ? cholesky(covariance, dim) : undefined;
+  const offset = factor
+    ? (eps: Float64Array, i: number) => {
+        let sum = 0;
+        for (let k = 0; k <= i; k++) sum += factor[i * dim + k] * eps[k];
+        return sum;
+      }
+    : (eps: Float64Array, i: number) => std[i] * eps[i];
+  return { weights: [1], draws: [{ mean, offset }] };
+}
+
+/**
+ * `count` latents, deterministically per seed: from the stored mixture when the model has one (a component picked by
+ * its weight, then that Gaussian), else from N(mean, covariance), else N(mean, diag(std²)).
+ */
+export function sampleLatents(stats: LatentStatistics, count: number, seed: number, temperature = 1): Latent[] {
+  const { weights, draws } = gaussianDraws(stats);
   const random = Random.fromSeed(seed);
   return Array.from({ length: count }, () => {
-    const eps = random.fillNormal(new Float64Array(dim));
-    const z = new Float32Array(dim);
-    for (let i = 0; i < dim; i++) {
-      let offset = 0;
-      if (factor) for (let k = 0; k <= i; k++) offset += factor[i * dim + k] * eps[k];
-      else offset = std[i] * eps[i];
-      z[i] = mean[i] + temperature * offset;
-    }
+    let pick = weights.length > 1 ? random.uniform() : 0;
+    let c = 0;
+    while (c < weights.length - 1 && (pick -= weights[c]) > 0) c++;
+    const { mean, offset } = draws[c];
+    const eps = random.fillNormal(new Float64Array(stats.dim));
+    const z = new Float32Array(stats.dim);
+    for (let i = 0; i < stats.dim; i++) z[i] = mean[i] + temperature * offset(eps, i);
     return z;
   });
 }

@@ -43,6 +43,20 @@ describe('manifest schema', () => {
     expect(problems).toMatch(/crop.*inside the image/);
   });
 
+  it('accepts a sampling mixture of consistent sizes and names what is wrong with a broken one', () => {
+    const m = clone(fixture.manifest) as Mutable;
+    const identity = Array.from({ length: 8 }, (_, i) => Array.from({ length: i + 1 }, (_, j) => (i === j ? 1 : 0))).flat();
+    m.latent.mixture = { weights: [0.25, 0.75], means: Array(16).fill(0), lowers: [...identity, ...identity] };
+    expect(parseManifest(clone(m)).latent.mixture?.weights).toEqual([0.25, 0.75]);
+    m.latent.mixture.weights = [0.5, 0.75];
+    m.latent.mixture.means.pop();
+    m.latent.mixture.lowers[2] = 0;
+    const problems = problemsOf(() => parseManifest(m));
+    expect(problems).toMatch(/means has 15 values, 2 components × dim 8 is 16/);
+    expect(problems).toMatch(/component 0: Cholesky diagonal 1 must be > 0/);
+    expect(problems).toMatch(/weights sum to 1.25, not 1/);
+  });
+
   it('requires the three core files and schemaVersion 1', () => {
     const m = clone(fixture.manifest) as Mutable;
     delete m.files.attributes;

@@ -50,7 +50,21 @@ export const latentSchema = z.object({
   std: z.array(finite().refine((v) => v >= 0, 'std must be >= 0')),
   /** Row-major dim×dim covariance of the training codes; when present, sampling uses it instead of std. */
   covariance: z.array(finite()).optional(),
+  /**
+   * A Gaussian mixture over the training codes (train/latent/density.ts); when present, sampling draws from it.
+   * Per component k: weights[k], means[k·dim…], and the lower Cholesky factor of its covariance, rows packed
+   * (dim·(dim+1)/2 values) at lowers[k·dim·(dim+1)/2…].
+   */
+  mixture: z
+    .object({
+      weights: z.array(finite().refine((v) => v > 0, 'mixture weights must be > 0')).min(1).max(64),
+      means: z.array(finite()),
+      lowers: z.array(finite()),
+    })
+    .optional(),
 });
+
+export type LatentMixture = NonNullable<z.infer<typeof latentSchema>['mixture']>;
 
 export const fileEntrySchema = z.object({
   path: z
@@ -81,6 +95,20 @@ function allNumbersFinite(value: unknown): boolean {
 }
 const metricsSchema = z.record(z.string(), z.unknown()).refine(allNumbersFinite, 'metrics may hold only finite numbers');
 
+function mixtureIssues({ weights, means, lowers }: LatentMixture, dim: number): string[] {
+  const K = weights.length;
+  const packed = (dim * (dim + 1)) / 2;
+  const issues: string[] = [];
+  if (means.length !== K * dim) issues.push(`means has ${means.length} values, ${K} components × dim ${dim} is ${K * dim}`);
+  if (lowers.length !== K * packed) issues.push(`lowers has ${lowers.length} values, ${K} packed ${dim}×${dim} factors are ${K * packed}`);
+  else
+    for (let k = 0; k < K; k++)
+      for (let i = 0; i < dim; i++) if (!(lowers[k * packed + (i * (i + 3)) / 2] > 0)) issues.push(`component ${k}: Cholesky diagonal ${i} must be > 0`);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (Math.abs(total - 1) > 1e-3) issues.push(`weights sum to ${total}, not 1`);
+  return issues.slice(0, 5);
+}
+
 export const manifestSchema = z
   .object({
     schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
@@ -101,6 +129,7 @@ export const manifestSchema = z
     if (covariance && covariance.length !== dim * dim) {
       ctx.addIssue({ code: 'custom', path: ['latent', 'covariance'], message: `has ${covariance.length} values, dim*dim is ${dim * dim}` });
     }
+    if (m.latent.mixture) mixtureIssues(m.latent.mixture, dim).forEach((message) => ctx.addIssue({ code: 'custom', path: ['latent', 'mixture'], message }));
     if (m.input.preprocess.grayscale !== (m.input.channels === 1)) {
       ctx.addIssue({ code: 'custom', path: ['input', 'preprocess', 'grayscale'], message: 'must be true exactly when input.channels is 1' });
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyAt, balancedThreshold, laplacianVariance, median, rank1Hits, rocAuc } from './metrics.ts';
+import { Random } from '#core/random.ts';
+import { accuracyAt, balancedThreshold, kernelInceptionDistance, laplacianVariance, median, rank1Hits, rocAuc } from './metrics.ts';
 
 const unit = (...v: number[]) => {
   const n = Math.hypot(...v);
@@ -37,5 +38,18 @@ describe('judge metrics', () => {
     expect(laplacianVariance(flat, w, w)).toBe(0);
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+
+  it('KID is near 0 for two draws of one distribution and grows as one draw shifts', () => {
+    const random = Random.fromSeed(3);
+    const draw = (n: number, shift: number) => Array.from({ length: n }, () => random.fillNormal(new Float32Array(8)).map((v, i) => v + (i === 0 ? shift : 0)));
+    const reference = draw(300, 0);
+    const same = kernelInceptionDistance(reference, draw(300, 0));
+    const near = kernelInceptionDistance(reference, draw(300, 0.5));
+    const far = kernelInceptionDistance(reference, draw(300, 2));
+    expect(Math.abs(same)).toBeLessThan(0.05);
+    expect(near).toBeGreaterThan(3 * Math.abs(same));
+    expect(far).toBeGreaterThan(4 * near);
+    expect(() => kernelInceptionDistance(reference.slice(0, 1), reference)).toThrow(/at least 2/);
   });
 });
