@@ -76,8 +76,8 @@ export const validationFiguresSchema = z.object({
   pca: qualityFiguresSchema.extend({ dim: count.optional(), limitedBy: z.enum(['pixels', 'training images − 1']).optional() }),
   /** model.mse / pca.mse; null when PCA could not have as many components as the code. */
   mseRatioToPca: z.number().nonnegative().nullable(),
-  /** The shipped (possibly float16) ONNX files, measured after export. */
-  exported: qualityFiguresSchema.extend({ float16: z.boolean() }),
+  /** The shipped ONNX files, measured after export; `weights` says how they store weights (reports before it: float16 or float32). */
+  exported: qualityFiguresSchema.extend({ float16: z.boolean(), weights: z.enum(['float32', 'float16', 'int8']).optional() }),
   /** The same weights stored as float16: what halving the files would cost (autoencoders only). */
   float16: qualityFiguresSchema.extend({ encoderBytes: count, decoderBytes: count }).optional(),
 });

@@ -64,17 +64,15 @@ const SWITCHES = ['help', 'fresh', 'force'];
 
 /**
  * Any config field is a flag, so the option table is built from the flags present: node's parseArgs then reads
- * `--name value` and `--name=value` alike and rejects a missing value. `--float16` alone is a switch.
+ * `--name value` and `--name=value` alike and rejects a missing value.
  */
 function optionTable(argv: string[]): NonNullable<ParseArgsConfig['options']> {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' }, fresh: { type: 'boolean' }, force: { type: 'boolean' } };
-  argv.forEach((arg, i) => {
-    if (!arg.startsWith('--') || arg === '--') return;
+  for (const arg of argv) {
+    if (!arg.startsWith('--') || arg === '--') continue;
     const name = arg.slice(2).split('=')[0];
-    if (SWITCHES.includes(name) || options[name]) return;
-    const bare = !arg.includes('=') && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'));
-    options[name] = { type: name === 'float16' && bare ? 'boolean' : 'string' };
-  });
+    if (!SWITCHES.includes(name) && !options[name]) options[name] = { type: 'string' };
+  }
   return options;
 }
 

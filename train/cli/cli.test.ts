@@ -84,10 +84,10 @@ describe('train CLI', () => {
 
 describe('train CLI arguments', () => {
   it('reads --name value, --name=value and bare switches', () => {
-    const args = parseArgs(['--config', TINY, '--epochs=3', '--training.optimizer.lr', '1e-3', '--float16', '--fresh', '--stop-after', '5']);
-    expect(args.overrides).toEqual({ 'training.epochs': 3, 'training.optimizer.lr': 1e-3, float16: true });
+    const args = parseArgs(['--config', TINY, '--epochs=3', '--training.optimizer.lr', '1e-3', '--weights', 'int8', '--fresh', '--stop-after', '5']);
+    expect(args.overrides).toEqual({ 'training.epochs': 3, 'training.optimizer.lr': 1e-3, weights: 'int8' });
     expect([args.fresh, args.force, args.stopAfterSteps]).toEqual([true, false, 5]);
-    expect(parseArgs(['--config', TINY, '--float16', 'false', '--seed=-1']).overrides).toEqual({ float16: false, 'training.seed': -1 });
+    expect(parseArgs(['--config', TINY, '--fresh', '--seed=-1']).overrides).toEqual({ 'training.seed': -1 });
     expect(() => parseArgs(['--config', TINY, '--seed', '-1'])).toThrow(/--seed needs a value; one that starts with a dash goes after "="/);
     expect(() => parseArgs(['--config', TINY, '--stop-after', '0'])).toThrow(/--stop-after needs a positive whole number/);
   });

@@ -150,8 +150,11 @@ export const configSchema = z
     training: trainingSchema.optional(),
     engine: z.enum(['ort', 'tfjs']).default('ort'),
     device: z.enum(['cpu', 'cuda']).default('cpu'),
-    /** Store weights as float16 in the exported ONNX files (halves their size; the report measures the cost). */
-    float16: z.boolean().default(false),
+    /**
+     * How the exported ONNX files store weights (train/graphs/inference.ts): float16 halves them, int8 quarters the
+     * weight matrices; the report measures what each costs.
+     */
+    weights: z.enum(['float32', 'float16', 'int8']).default('float32'),
     /** Attributes to compute vectors for; "all" takes every attribute the dataset has. */
     attributes: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
     /** How attribute vectors are estimated. */
@@ -209,7 +212,7 @@ export const FLAG_ALIASES: Record<string, string> = {
   device: 'device',
   code: 'codeSize',
   'code-size': 'codeSize',
-  float16: 'float16',
+  weights: 'weights',
   'run-dir': 'runDir',
 };
 

@@ -1,4 +1,4 @@
-import { buildDecoderGraph, buildEncoderGraph } from '../graphs/inference.ts';
+import { buildDecoderGraph, buildEncoderGraph, type WeightStorage } from '../graphs/inference.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from '../pca/export.ts';
 import type { RunContext } from './stage-data.ts';
 import type { FitStage } from './stage-fit.ts';
@@ -9,7 +9,7 @@ export interface OnnxPair {
 }
 
 export interface ExportStage {
-  /** What ships: float16 weights when the config asks for them. */
+  /** What ships: weights stored as the config asks (float32, float16 or int8). */
   files: OnnxPair;
   /** The same weights in float32 (the model's own figures); `files` itself when nothing is halved. */
   float32: OnnxPair;
@@ -24,13 +24,12 @@ export function exportStage({ config, spec }: RunContext, fit: FitStage): Export
   const pca = { encoder: pcaEncoderOnnx(fit.pca), decoder: pcaDecoderOnnx(fit.pca) };
   if (!spec || !fit.outcome) return { files: pca, float32: pca, pca, parameters: fit.pca.dim * (fit.pca.mean.length + 1) };
   const params = fit.outcome.params;
-  const pair = (float16: boolean) => ({ encoder: buildEncoderGraph(spec, params, { float16 }), decoder: buildDecoderGraph(spec, params, { float16 }) });
-  const float32 = pair(false);
-  const half = pair(true);
+  const pair = (weights: WeightStorage) => ({ encoder: buildEncoderGraph(spec, params, { weights }), decoder: buildDecoderGraph(spec, params, { weights }) });
+  const float32 = pair('float32');
   return {
-    files: config.float16 ? half : float32,
+    files: config.weights === 'float32' ? float32 : pair(config.weights),
     float32,
-    float16: config.float16 ? undefined : half,
+    float16: config.weights === 'float32' ? pair('float16') : undefined,
     pca,
     parameters: [...params.values()].reduce((sum, p) => sum + p.length, 0),
   };

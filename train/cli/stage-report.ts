@@ -77,7 +77,7 @@ export function reportOf(ctx: RunContext, { data, train, validation }: DataStage
       model: { mse: evaluated.model.mse, psnr: evaluated.model.psnr },
       pca: { mse: evaluated.baseline.mse, psnr: evaluated.baseline.psnr, dim: fit.pcaDim, ...(fit.pcaLimit && { limitedBy: fit.pcaLimit }) },
       mseRatioToPca: evaluated.ratio,
-      exported: { mse: evaluated.exported.mse, psnr: evaluated.exported.psnr, float16: config.float16 },
+      exported: { mse: evaluated.exported.mse, psnr: evaluated.exported.psnr, float16: config.weights === 'float16', weights: config.weights },
       float16: evaluated.float16,
     },
     attributes: judged.editResults,

@@ -4,6 +4,7 @@ import type { AttributeEditResult, Report } from '../report/report.ts';
 import { round, type AttributesStage } from './stage-attributes.ts';
 import type { DataStage, RunContext } from './stage-data.ts';
 import type { ExportStage } from './stage-export.ts';
+import type { WeightStorage } from '../graphs/inference.ts';
 import type { JudgeStage } from './stage-judge.ts';
 import { byteLength, type ReportStage } from './stage-report.ts';
 
@@ -13,7 +14,7 @@ const rates = (results: Record<string, AttributeEditResult>, pick: (r: Attribute
   Object.fromEntries(Object.entries(results).map(([a, r]) => [a, Number.isFinite(pick(r)) ? round(pick(r), 4) : null]));
 
 /** The manifest's headline figures, from the report. */
-export function manifestMetrics(report: Report, { train, validation }: DataStage, { judge, editResults }: JudgeStage, float16: boolean): Metrics {
+export function manifestMetrics(report: Report, { train, validation }: DataStage, { judge, editResults }: JudgeStage, weights: WeightStorage): Metrics {
   const v = report.validation;
   const metrics: Metrics = {
     validationMse: round(v.model.mse),
@@ -21,7 +22,8 @@ export function manifestMetrics(report: Report, { train, validation }: DataStage
     pcaValidationMse: round(v.pca.mse),
     pcaValidationPsnr: round(v.pca.psnr),
     exportedValidationMse: round(v.exported.mse),
-    float16,
+    float16: weights === 'float16',
+    weights,
     trainImages: train.count,
     validationImages: validation.count,
   };
@@ -55,7 +57,7 @@ export function writeStage({ config, log }: RunContext, outDir: string, dataStag
     card: config.card,
     input: dataStage.data.input,
     latent,
-    metrics: manifestMetrics(report, dataStage, judged, config.float16),
+    metrics: manifestMetrics(report, dataStage, judged, config.weights),
   };
   const manifest = writeModelDir(outDir, draft, { encoder: exported.files.encoder, decoder: exported.files.decoder, attributes: attributesFile, extra });
   log(`wrote ${outDir}`);

@@ -82,7 +82,7 @@ describe('runTraining stages on the tiny config', () => {
     const out = join(work, 'model');
     const manifest = writeStage(ctx, out, data, exported, attributes, judged, reported);
     expect(parseManifest(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')))).toEqual(manifest);
-    expect(manifest.metrics).toEqual(manifestMetrics(reported.report, data, judged, false));
+    expect(manifest.metrics).toEqual(manifestMetrics(reported.report, data, judged, 'float32'));
     for (const name of ['report.json', 'report.html', 'atlas.png', 'judge.onnx']) expect(existsSync(join(out, name))).toBe(true);
     expect(lines.at(-1)).toBe(`wrote ${out}`);
   });

@@ -1,6 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs';
 import { Random } from '#core/random.ts';
-import { buildDecoderGraph, buildEncoderGraph } from '../graphs/inference.ts';
+import { buildDecoderGraph, buildEncoderGraph, type InferenceOptions } from '../graphs/inference.ts';
 import type { RandomInput } from '../layers/types.ts';
 import { initParams } from '../model/shapes.ts';
 import { Adam } from '../optim/adam.ts';
@@ -98,7 +98,7 @@ export class TfjsEngine implements TrainingEngine {
   }
 
   /** The trained weights as the ONNX inference graphs every other part of the project loads. */
-  exportOnnx(options: { float16?: boolean } = {}): { encoder: Uint8Array; decoder: Uint8Array } {
+  exportOnnx(options: InferenceOptions = {}): { encoder: Uint8Array; decoder: Uint8Array } {
     const params = this.params();
     return { encoder: buildEncoderGraph(this.model.spec, params, options), decoder: buildDecoderGraph(this.model.spec, params, options) };
   }

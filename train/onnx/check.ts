@@ -9,6 +9,7 @@ const ELEMENT_BYTES: Record<number, number> = {
   [onnx.TensorProto.DataType.INT32]: 4,
   [onnx.TensorProto.DataType.BOOL]: 1,
   [onnx.TensorProto.DataType.UINT8]: 1,
+  [onnx.TensorProto.DataType.INT8]: 1,
 };
 
 /**

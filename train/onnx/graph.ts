@@ -2,9 +2,9 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 
-export type DType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
+export type DType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
 export type Dim = number | string;
-export type TensorData = Float32Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
+export type TensorData = Float32Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array | Int8Array;
 
 export const OPSET = 17;
 // IR 8 is the newest version that the onnx-proto schema names and every onnxruntime >= 1.10 loads.
@@ -17,6 +17,7 @@ const DATA_TYPES: Record<DType, number> = {
   int32: onnx.TensorProto.DataType.INT32,
   bool: onnx.TensorProto.DataType.BOOL,
   uint8: onnx.TensorProto.DataType.UINT8,
+  int8: onnx.TensorProto.DataType.INT8,
 };
 
 /** A float attribute; plain numbers are integer attributes, so a float must say so. */

@@ -21,6 +21,11 @@ function table(head: string[], rows: (string | number)[][]): string {
   return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
 }
 
+const storedAs = ({ weights, float16 }: Report['validation']['exported']) => {
+  const storage = weights ?? (float16 ? 'float16' : 'float32');
+  return storage === 'float32' ? '' : ` (${storage} weights)`;
+};
+
 export function renderReportHtml(report: Report, pictures: ReportPictures, notice?: string): string {
   const v = report.validation;
   const sections: string[] = [];
@@ -35,7 +40,7 @@ Data: ${escapeHtml(report.data.name)}, ${report.data.trainImages} training and $
     [
       ['this model', fmt(v.model.mse), fmt(v.model.psnr)],
       [`PCA, ${v.pca.dim ?? report.codeSize} components`, fmt(v.pca.mse), fmt(v.pca.psnr)],
-      [`shipped ONNX${v.exported.float16 ? ' (float16 weights)' : ''}`, fmt(v.exported.mse), fmt(v.exported.psnr)],
+      [`shipped ONNX${storedAs(v.exported)}`, fmt(v.exported.mse), fmt(v.exported.psnr)],
       ...(v.float16 ? [[`float16 weights (${((v.float16.encoderBytes + v.float16.decoderBytes) / 1024 / 1024).toFixed(2)} MB)`, fmt(v.float16.mse), fmt(v.float16.psnr)]] : []),
     ],
   )}<p>${
