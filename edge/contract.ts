@@ -203,6 +203,28 @@ export function contractSuite(name: string, getFetch: () => Fetch, options: Cont
       await expectJsonError(await call(`${base}/attributes`, jsonBody({ latent: z, attributes: {} })), 422);
     });
 
+    it('teaches an attribute from examples: the mean difference, as a stateless token applied like any attribute', async () => {
+      const shifted = (seed: number, by: number) => latent(seed).map((v, i) => v + (i === 0 ? by : 0));
+      const taught = await call(`${base}/attributes/custom`, jsonBody({ positive: [shifted(1, 30), shifted(2, 30)], negative: [shifted(1, 0), shifted(2, 0)] }));
+      const body = (await taught.json()) as { vector: number[]; token: string; positives: number; leaveOneOutAccuracy: number; cosines: Record<string, number> };
+      expect(taught.status).toBe(200);
+      expect(body.vector[0]).toBeCloseTo(30, 4);
+      expect(maxAbsDiff(body.vector.slice(1), new Array(facts.dim - 1).fill(0))).toBeLessThan(1e-5);
+      expect([body.positives, body.leaveOneOutAccuracy, Object.keys(body.cosines)]).toEqual([2, 1, facts.attributes]);
+      const z = latent(0.5);
+      const [edited] = await latentsOf(await call(`${base}/attributes?format=json`, jsonBody({ latent: z, attributes: { [`custom:${body.token}`]: 0.1 } })));
+      expect(edited[0] - z[0]).toBeCloseTo(3, 2);
+      const damaged = `custom:${body.token.slice(0, -2)}${body.token.endsWith('AA') ? 'BA' : 'AA'}`;
+      expect(await expectJsonError(await call(`${base}/attributes`, jsonBody({ latent: z, attributes: { [damaged]: 1 } })), 422, /checksum/)).toBe('invalid_custom_attribute');
+      const images = new FormData();
+      for (const [name, seed] of [['positive', 1], ['positive', 2], ['negative', 3]] as const) images.append(name, new Blob([syntheticPng(seed) as BlobPart], { type: 'image/png' }), 'x.png');
+      expect(await expectJsonError(await call(`${base}/attributes/custom`, { method: 'POST', body: images }), 422, /2–64 fields "negative"/)).toBe('invalid_examples');
+      images.append('negative', JSON.stringify(z));
+      const fromImages = (await (await call(`${base}/attributes/custom`, { method: 'POST', body: images })).json()) as { negatives: number; token: string };
+      expect(fromImages.negatives).toBe(2);
+      expect(fromImages.token.length).toBeGreaterThan(facts.dim * 2);
+    });
+
     it('computes A − B + C analogies', async () => {
       const [a, b, c] = [latent(1), latent(2), latent(3)];
       const [out] = await latentsOf(await call(`${base}/analogy?format=json`, jsonBody({ a, b, c })));

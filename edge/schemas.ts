@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CUSTOM_PREFIX, MAX_TOKEN_LENGTH } from '#core/custom-attribute.ts';
 import { attributeNameSchema, manifestSchema, MODEL_ID_PATTERN, MODEL_ID_RULE } from '#core/manifest.ts';
 
 // Schemas from core/manifest.ts are built with plain zod and may exist before @hono/zod-openapi extends zod,
@@ -59,8 +60,10 @@ export const LatentSchema = z
   .openapi('Latent', { description: "A code of exactly latent.dim finite numbers (see GET /v1/models/{id})", example: [0.12, -1.3, 0.7] });
 
 const strengthValue = z.number().min(-LIMITS.strength).max(LIMITS.strength);
+/** A model's own attribute name, or `custom:<token>` from POST /v1/models/{id}/attributes/custom. */
+const strengthName = z.union([attributeNameSchema, z.string().regex(new RegExp(`^${CUSTOM_PREFIX}[A-Za-z0-9_-]{12,${MAX_TOKEN_LENGTH}}$`), 'custom attribute: custom:<token>')]);
 export const StrengthsSchema = z
-  .record(attributeNameSchema, z.union([strengthValue, z.array(strengthValue).min(1).max(LIMITS.strengthSteps)]))
+  .record(strengthName, z.union([strengthValue, z.array(strengthValue).min(1).max(LIMITS.strengthSteps)]))
   .refine((s) => Object.keys(s).length >= 1 && Object.keys(s).length <= LIMITS.attributesPerRequest, {
     message: `name between 1 and ${LIMITS.attributesPerRequest} attributes`,
   })
@@ -69,7 +72,7 @@ export const StrengthsSchema = z
   })
   .openapi('Strengths', {
     description:
-      'Attribute name -> strength (added as strength × vector). A list of strengths gives one output per step; all lists must have the same length, plain numbers apply to every step.',
+      'Attribute name (or "custom:<token>" from POST /v1/models/{id}/attributes/custom) -> strength (added as strength × vector). A list of strengths gives one output per step; all lists must have the same length, plain numbers apply to every step.',
     example: { Smiling: 1, Young: -0.8 },
   });
 

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { CUSTOM_PREFIX, readCustomToken } from '#core/custom-attribute.ts';
 import { InputError } from '#core/errors.ts';
 import { analogy, applyAttributes, interpolate, sampleLatents } from '#core/latent.ts';
 import type { ModelRuntime } from '#core/runtime.ts';
@@ -8,6 +9,7 @@ import type { StrengthsSchema } from '../schemas.ts';
 import { analogyRoute, attributesRoute, decodeRoute, encodeRoute, morphRoute, reconstructRoute, sampleRoute } from './operation-routes.ts';
 import { provideServices, type OperationEnv, type OperationServices } from './operands.ts';
 import { requireModel } from './model-access.ts';
+import { teachFromRequest, teachRoute } from './custom-attributes.ts';
 import { chooseMorphDetail, choosePhotoOutput, renderEdits, renderMorph } from './photo-output.ts';
 import { renderLatents, toJsonArray } from './rendering.ts';
 import type { z } from 'zod';
@@ -17,17 +19,18 @@ function attributeSteps(runtime: ModelRuntime, strengths: z.infer<typeof Strengt
   // The attributes route's operands always carry strengths (readInputs refuses a body without them).
   if (!strengths) throw new InputError(422, 'missing_input', 'missing input "attributes"');
   const table = runtime.model.attributes.attributes;
-  const unknown = Object.keys(strengths).filter((name) => !Object.hasOwn(table, name));
+  const { id, latent } = runtime.model.manifest;
+  const vectorOf = (name: string) => (name.startsWith(CUSTOM_PREFIX) ? readCustomToken(name.slice(CUSTOM_PREFIX.length), id, latent.dim) : table[name].vector);
+  const unknown = Object.keys(strengths).filter((name) => !name.startsWith(CUSTOM_PREFIX) && !Object.hasOwn(table, name));
   if (unknown.length) {
     throw new InputError(422, 'unknown_attribute', `unknown attribute ${unknown.map((n) => `"${n}"`).join(', ')}; this model has: ${Object.keys(table).join(', ')}`, {
       unknown,
       available: Object.keys(table),
     });
   }
+  const vectors = Object.keys(strengths).map(vectorOf);
   const steps = Math.max(1, ...Object.values(strengths).map((s) => (Array.isArray(s) ? s.length : 1)));
-  return Array.from({ length: steps }, (_, k) =>
-    Object.entries(strengths).map(([name, s]) => ({ vector: table[name].vector, strength: Array.isArray(s) ? s[k] : s })),
-  );
+  return Array.from({ length: steps }, (_, k) => Object.values(strengths).map((s, j) => ({ vector: vectors[j], strength: Array.isArray(s) ? s[k] : s })));
 }
 
 /**
@@ -74,6 +77,7 @@ export function createOperationsApp(services: OperationServices) {
       const [a, b, photo] = latents;
       return renderEdits(c, runtime, subjects[2], [analogy(a, b, photo)], query, choosePhotoOutput(query, subjects[2], true, faceModel), jpegEncoder);
     })
+    .openapi(teachRoute, async (c) => c.json(await teachFromRequest(c.var.services, c.req.valid('param').id, c.req, c.req.valid('query').align), 200))
     .openapi(sampleRoute, async (c) => {
       const query = c.req.valid('query');
       const runtime = await requireModel(c.var.services.registry, c.req.valid('param').id);
