@@ -148,6 +148,42 @@ describe('site tools in chromium', () => {
     await page.close();
   });
 
+  it('teach an attribute from 2 + 2 photos: its own slider moves the picture and the copied call names it custom:', async () => {
+    const write = async (name: string, centerX: number, shaded: boolean) => {
+      const photo = decodedFacePhoto(480, 360, 3, centerX, 180);
+      // "Sunglasses": a dark band across the eye line of the enlarged face.
+      if (shaded) for (let y = 150; y < 175; y++) for (let x = centerX - 60; x < centerX + 60; x++) photo.data.fill(20, 4 * (y * 480 + x), 4 * (y * 480 + x) + 3);
+      const file = path.join(session.site.root, name);
+      await sharp(photo.data, { raw: { width: 480, height: 360, channels: 4 } }).png().toFile(file);
+      return file;
+    };
+    const page = await open('attributes/');
+    await page.selectOption('[data-model-select]', session.site.faceModelId);
+    await page.waitForSelector(`html[data-model-ready="${session.site.faceModelId}"]`, { timeout: 30_000 });
+    await page.setInputFiles('#teach-positive', [await write('shaded-1.png', 230, true), await write('shaded-2.png', 250, true)]);
+    await page.setInputFiles('#teach-negative', [await write('plain-1.png', 230, false)]);
+    await page.click('#teach-button');
+    await expect.poll(() => page.locator('#teach-status').textContent()).toMatch(/Choose 2–64 photos for each side \(now 2 with it, 1 without\)/);
+    await page.setInputFiles('#teach-negative', [await write('plain-1.png', 230, false), await write('plain-2.png', 250, false)]);
+    await page.fill('#teach-name', 'Sunglasses');
+    await page.click('#teach-button');
+    await expect.poll(() => page.locator('#teach-status').textContent(), { timeout: 60_000 }).toMatch(/^Taught "Sunglasses" from 2 \+ 2 photos; \d+ % of them/);
+    const slider = page.locator('fieldset[data-taught] input[type="range"]');
+    expect(await slider.count()).toBe(1);
+    expect(await page.locator('fieldset[data-taught] label').textContent()).toBe('Sunglasses');
+    await page.setInputFiles('#attr-source-file', await write('subject.png', 240, false));
+    const canvas = page.locator('#attr-canvas');
+    await expect.poll(() => canvas.getAttribute('data-renders'), { timeout: 30_000 }).not.toBeNull();
+    const before = await pixels(canvas);
+    await slider.fill('2');
+    await expect.poll(async () => (await pixels(canvas)).some((v, i) => v !== before[i]), { timeout: 30_000 }).toBe(true);
+    await page.click('#attr-api');
+    await expect.poll(() => page.locator('#attr-api-code').textContent()).toMatch(/custom:[A-Za-z0-9_-]{40,}/);
+    await page.locator('section[aria-labelledby="teach-heading"]').screenshot({ path: path.join(session.artifacts, 'teach-1280.png') });
+    await page.locator('.attr-edit').screenshot({ path: path.join(session.artifacts, 'teach-slider-1280.png') });
+    await page.close();
+  });
+
   it('attributes at 390 and 1280 px: equal slider widths, no label over a slider, the picture stays in view; morph and generate fit 390 px; no serious axe findings', async () => {
     for (const width of [390, 1280]) {
       const page = await open('attributes/', width);

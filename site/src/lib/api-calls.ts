@@ -46,7 +46,7 @@ export function attributesApiCall(origin: string, modelId: string, latent: Float
         `curl -X POST '${url}' \\\n  -F ${fileField('image', upload.name)} ${attributes} \\\n  -o edited.${upload.format === 'jpeg' ? 'jpg' : 'png'}`,
       ]
     : ['# With your own image (a photo with a face comes back whole, edited; see detail and output in the API docs):', `curl -X POST '${faceUrl}' \\\n  -F image=@face.png ${attributes} \\\n  -o edited.png`];
-  return [...head, '', "# With the code shown on this page (the decoder's face, smoothly scaled to ${DOWNLOAD_SIDE} px):", curlJson(faceUrl, { latent: rounded(latent), attributes: edits }, 'edited.png')].join('\n');
+  return [...head, '', `# With the code shown on this page (the decoder's face, smoothly scaled to ${DOWNLOAD_SIDE} px):`, curlJson(faceUrl, { latent: rounded(latent), attributes: edits }, 'edited.png')].join('\n');
 }
 
 export function sampleApiCall(origin: string, modelId: string, seed: number, count: number, temperature: number): string {

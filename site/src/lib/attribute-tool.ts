@@ -35,6 +35,8 @@ export class AttributeTool {
   private model?: BrowserModel;
   private subject?: Subject;
   private rows: SliderRow[] = [];
+  /** Vectors taught on this page (teach-panel.ts), by their API name `custom:<token>`. */
+  private readonly taught = new Map<string, Float32Array>();
   /** When the first slider move not yet on screen happened: the start of the repaint the benchmark measures. */
   private inputAt?: number;
   private readonly redraw = coalesced(() => this.draw());
@@ -48,10 +50,11 @@ export class AttributeTool {
     this.model = model;
     this.subject = undefined;
     this.rows = [];
+    this.taught.clear();
     const groups = groupedAttributes(names);
     this.parts.sliders.replaceChildren(
       ...groups.map(({ group, labels }) => {
-        const rows = labels.map((label) => this.sliderRow(model, label));
+        const rows = labels.map((label) => this.sliderRow(label, model.attributes[label.name].suggestedRange));
         // One group needs no heading (a widget's single slider, a model whose attributes are all "Other").
         const box = Object.assign(document.createElement(groups.length > 1 ? 'fieldset' : 'div'), { className: 'attribute-group' });
         if (groups.length > 1) box.append(Object.assign(document.createElement('legend'), { textContent: group }));
@@ -59,6 +62,27 @@ export class AttributeTool {
         return box;
       }),
     );
+  }
+
+  /**
+   * Adds a slider for a vector taught on the page, named `custom:<token>` as the API takes it. Strength 1 moves the
+   * examples' average negative to their average positive, so the slider spans twice that either way.
+   */
+  addTaught(name: string, label: string, vector: Float32Array): void {
+    this.taught.set(name, vector);
+    let box = this.parts.sliders.querySelector<HTMLFieldSetElement>('fieldset[data-taught]');
+    if (!box) {
+      box = Object.assign(document.createElement('fieldset'), { className: 'attribute-group' });
+      box.dataset.taught = '';
+      box.append(Object.assign(document.createElement('legend'), { textContent: 'Taught here' }));
+      this.parts.sliders.append(box);
+    }
+    const row = this.sliderRow({ name, label, opposite: `less ${label.toLowerCase()}`, group: 'Taught here', sign: 1 }, [-2, 2], `taught-${this.taught.size}`);
+    box.append(row);
+    const input = row.querySelector('input');
+    if (input) input.value = '1';
+    this.rows.forEach((r) => this.showValue(r));
+    this.changed();
   }
 
   setSubject(subject: Subject | undefined): void {
@@ -100,11 +124,10 @@ export class AttributeTool {
     return attributesApiCall(origin, model.manifest.id, subject.latent, edits, upload);
   }
 
-  private sliderRow(model: BrowserModel, label: AttributeLabel): HTMLElement {
-    const attribute = model.attributes[label.name];
-    const [low, high] = attribute.suggestedRange.map((v) => v * label.sign).sort((a, b) => a - b);
+  private sliderRow(label: AttributeLabel, range: readonly [number, number], idName = label.name): HTMLElement {
+    const [low, high] = range.map((v) => v * label.sign).sort((a, b) => a - b);
     const scale = sliderScale(low, high);
-    const id = this.parts.sliderId(label.name);
+    const id = this.parts.sliderId(idName);
     const element = Object.assign(document.createElement('div'), { className: 'slider attribute-slider' });
     const text = Object.assign(document.createElement('label'), { htmlFor: id, textContent: label.label });
     const input = Object.assign(document.createElement('input'), { type: 'range', id });
@@ -112,7 +135,7 @@ export class AttributeTool {
     applyScale(input, scale);
     input.value = '0';
     input.dataset.attribute = label.name;
-    input.title = `${label.label} (${label.name} in the API)`;
+    input.title = label.name.startsWith('custom:') ? `${label.label} (taught here; a custom: token in the API)` : `${label.label} (${label.name} in the API)`;
     const output = document.createElement('output');
     output.htmlFor.add(id);
     const row = { label, input, output, scale };
@@ -147,7 +170,7 @@ export class AttributeTool {
     const started = this.inputAt;
     this.inputAt = undefined;
     if (!model || !subject) return;
-    const edits = Object.entries(this.strengths).map(([name, strength]) => ({ vector: model.attributes[name].vector, strength }));
+    const edits = Object.entries(this.strengths).map(([name, strength]) => ({ vector: this.taught.get(name) ?? model.attributes[name].vector, strength }));
     const [decoded] = await model.decodeOutputs([applyAttributes(subject.latent, edits)]);
     if (subject.photo) this.parts.view.showPhoto(subject.photo, editPhoto(subject.photo, subject.decoded, decoded, model));
     else this.parts.view.showFace(model.toImage(decoded));

@@ -2,15 +2,14 @@ import { sampleLatents } from '#core/latent.ts';
 import type { Rect } from './box-geometry.ts';
 import { paint, type BrowserModel } from './browser-model.ts';
 import { CropControls, type FramedUpload } from './crop-controls.ts';
-import { rectToCropRule } from './crop-box.ts';
 import { describeError } from './describe-error.ts';
 import { showExamplePhotos, wireExamplePhotos } from './examples.ts';
 import { decodeUpload, wireImageSource, type PickedImage } from './image-input.ts';
 import { element } from './page-elements.ts';
-import { alignedPhoto, subjectOf, type Subject, type UploadedPhoto } from './photo-subject.ts';
+import { subjectOf, type Subject } from './photo-subject.ts';
 import { siteBase } from './site-base.ts';
 import { SourcePanels } from './source-panels.ts';
-import { defaultCrop, describeFraming, describePhoto, findFace, type Framing } from './upload-framing.ts';
+import { defaultCrop, describeFraming, describePhoto, encodeFramed, findFace, type Framing } from './upload-framing.ts';
 
 /** What the slot holds besides an upload: a seeded sample, or a code from a share link. */
 type CodeSource = { kind: 'sample'; seed: number } | { kind: 'shared'; latent: Float32Array };
@@ -146,20 +145,9 @@ export class ImageSlot {
     const { picked, framing } = upload;
     const box = framing.box;
     try {
-      let latent: Float32Array;
-      let photo: UploadedPhoto | undefined;
-      if (framing.kind === 'face') {
-        const { alignWithinBox } = await import('./browser-aligner.ts');
-        const { width, height, face } = model.manifest.input;
-        const detected = { ...box, score: framing.detected.score, rollDegrees: framing.detected.rollDegrees };
-        const alignment = await alignWithinBox(framing.aligner, picked.image, detected, { width, height, face: face! }, framing.faceCount);
-        latent = await model.encode(alignment.image, { kind: 'none' });
-        photo = alignedPhoto(picked, alignment, model.manifest.input);
-        // The landmarks belong to this box only if the user has not moved it meanwhile.
-        if (framing.box === box) framing.landmarks = alignment.landmarks;
-      } else {
-        latent = await model.encode(picked.image, rectToCropRule(box, picked.image.width, picked.image.height));
-      }
+      const { latent, photo, landmarks } = await encodeFramed(model, picked, framing);
+      // The landmarks belong to this box only if the user has not moved it meanwhile.
+      if (framing.kind === 'face' && framing.box === box) framing.landmarks = landmarks;
       const subject = await subjectOf(model, latent, photo);
       if (generation !== this.generation) return;
       this.crop?.update();

@@ -7,6 +7,8 @@ import type { BrowserModel } from './browser-model.ts';
 import type { CropState } from './crop-box.ts';
 import { describeError } from './describe-error.ts';
 import type { PickedImage } from './image-input.ts';
+import { rectToCropRule } from './crop-box.ts';
+import { alignedPhoto, type UploadedPhoto } from './photo-subject.ts';
 
 /**
  * How an upload is framed for the model: a face the detector found (box as the user left it, aligned like the training
@@ -74,4 +76,23 @@ export function describeFraming(framing: Framing, picked: PickedImage, canAdjust
   const aligned = 'turned and scaled to the framing of the training faces';
   if (!canAdjust) return `${found}: ${aligned}.`;
   return `${found}: boxed, with its eyes and mouth marked by dots, then ${aligned}. To adjust, ${HOW_TO_ADJUST}.`;
+}
+
+export interface EncodedUpload {
+  latent: Float32Array;
+  /** The photo and where its face sits in the model's frame, for a found face (edits are pasted back into it). */
+  photo?: UploadedPhoto;
+  landmarks?: Point[];
+}
+
+/** Encodes an upload as framed: a found face aligned like the training faces inside its box, else the crop box as it is. */
+export async function encodeFramed(model: BrowserModel, picked: PickedImage, framing: Framing): Promise<EncodedUpload> {
+  const box = framing.box;
+  if (framing.kind === 'crop') return { latent: await model.encode(picked.image, rectToCropRule(box, picked.image.width, picked.image.height)) };
+  const { alignWithinBox } = await import('./browser-aligner.ts');
+  const { width, height, face } = model.manifest.input;
+  const detected = { ...box, score: framing.detected.score, rollDegrees: framing.detected.rollDegrees };
+  const alignment = await alignWithinBox(framing.aligner, picked.image, detected, { width, height, face: face! }, framing.faceCount);
+  const latent = await model.encode(alignment.image, { kind: 'none' });
+  return { latent, photo: alignedPhoto(picked, alignment, model.manifest.input), landmarks: alignment.landmarks };
 }

@@ -1,3 +1,4 @@
+import { CUSTOM_PREFIX } from '#core/custom-attribute.ts';
 import { analogy, applyAttributes } from '#core/latent.ts';
 import { latentFromParam, latentToParam, strengthsFromParam, strengthsToParam } from '#core/permalink.ts';
 import { ApiCallPanel } from '../lib/api-call-panel.ts';
@@ -12,7 +13,9 @@ import { element, say } from '../lib/page-elements.ts';
 import { editPhoto } from '../lib/photo-subject.ts';
 import { PhotoView, photoViewParts } from '../lib/photo-view.ts';
 import { ShareLink, sharedParams } from '../lib/share-link.ts';
+import { siteBase } from '../lib/site-base.ts';
 import { formatValue } from '../lib/slider-scale.ts';
+import { TeachPanel, teachPanelParts } from '../lib/teach-panel.ts';
 
 const select = document.querySelector<HTMLSelectElement>('[data-model-select]');
 const status = element('[data-status]');
@@ -31,6 +34,7 @@ const tool = new AttributeTool({
   sliderId: (name) => `attr-${name}`,
   announce,
 });
+const teach = new TeachPanel(teachPanelParts(), siteBase(), (name, label, vector) => tool.addTaught(name, label, vector));
 const source = new ImageSlot(element('[data-image-source="attr-source"]'), (subject) => tool.setSubject(subject), 5);
 
 const redrawArithmetic = coalesced(async () => {
@@ -51,7 +55,8 @@ const share = new ShareLink(
   () => {
     const subject = source.subject;
     if (!select || !subject) return undefined;
-    const edits = strengthsToParam(tool.strengths);
+    // Share links name the model's own attributes only (a taught one lives on this page, its token in the API call).
+    const edits = strengthsToParam(Object.fromEntries(Object.entries(tool.strengths).filter(([name]) => !name.startsWith(CUSTOM_PREFIX))));
     return { model: select.value, z: latentToParam(subject.latent), edit: edits || undefined };
   },
   element<HTMLButtonElement>('#attr-share'),
@@ -87,6 +92,7 @@ if (select) {
     model = loaded;
     editView.downloadName = arithView.downloadName = `edited-${loaded.manifest.id}`;
     tool.setModel(loaded);
+    teach.setModel(loaded);
     fillExtraAttributes(loaded);
     void Promise.all([source, ...arithmetic].map((slot) => slot.setModel(loaded))).then(async () => {
       if (restored || sharedParams.get('model') !== loaded.manifest.id) return;
