@@ -21,13 +21,12 @@ import { predictWithGraph } from '../train/judge/classifier.ts';
 import { editCurve, editResult, type EditProbe } from '../train/judge/edits.ts';
 import { attributeVectors, DEFAULT_ATTRIBUTE_OPTIONS } from '../train/latent/attribute-vectors.ts';
 import { OnnxCodec } from '../train/report/codec.ts';
+import { FACE_MODEL_OPTIONS } from './model-options.ts';
 
 function options() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', default: 'models/faces' },
-      config: { type: 'string', default: 'train/configs/faces.json' },
-      cache: { type: 'string', default: '.cache/datasets' },
+      ...FACE_MODEL_OPTIONS,
       examples: { type: 'string', default: '8' },
       draws: { type: 'string', default: '3' },
       strengths: { type: 'string', default: '1,2,3' },

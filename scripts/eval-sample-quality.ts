@@ -17,6 +17,7 @@ import { parseManifest, type LatentMixture } from '#core/manifest.ts';
 import { loadConfig } from '../train/cli/config.ts';
 import { loadTrainingData } from '../train/cli/data.ts';
 import { OnnxCodec } from '../train/report/codec.ts';
+import { FACE_MODEL_OPTIONS } from './model-options.ts';
 import { FaceJudges } from './judges/judges.ts';
 import { frameFeatures, kidWithSpread, memorisation, nearestDistances, type KidEstimate, type Memorisation } from './sample-quality.ts';
 
@@ -29,9 +30,7 @@ interface Row {
 function options() {
   const { values } = parseArgs({
     options: {
-      model: { type: 'string', default: 'models/faces' },
-      config: { type: 'string', default: 'train/configs/faces.json' },
-      cache: { type: 'string', default: '.cache/datasets' },
+      ...FACE_MODEL_OPTIONS,
       samples: { type: 'string', default: '450' },
       seed: { type: 'string', default: '7' },
       mixture: { type: 'string' },
