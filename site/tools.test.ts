@@ -180,8 +180,14 @@ describe('site tools in chromium', () => {
     await page.click('#attr-api');
     await expect.poll(() => page.locator('#attr-api-code').textContent()).toMatch(/custom:[A-Za-z0-9_-]{40,}/);
     await page.locator('section[aria-labelledby="teach-heading"]').screenshot({ path: path.join(session.artifacts, 'teach-1280.png') });
-    await page.locator('.attr-edit').screenshot({ path: path.join(session.artifacts, 'teach-slider-1280.png') });
+    // The share link carries the taught attribute as its token, and gives it its slider back.
+    await sharedUrl(page, ['model', 'z', 'edit']);
+    await expect.poll(() => new URL(page.url()).searchParams.get('edit')).toMatch(/^custom:[A-Za-z0-9_-]+:2$/);
+    const link = page.url();
     await page.close();
+    const opened = await open(link);
+    await expect.poll(() => opened.locator('fieldset[data-taught] input[type="range"]').inputValue().catch(() => ''), { timeout: 30_000 }).toBe('2');
+    await opened.close();
   });
 
   it('attributes at 390 and 1280 px: equal slider widths, no label over a slider, the picture stays in view; morph and generate fit 390 px; no serious axe findings', async () => {

@@ -1,7 +1,7 @@
 import { getFloat16, setFloat16 } from '@petamoriken/float16';
 import { InputError } from './errors.ts';
 import { crc32 } from './image/png.ts';
-import { fromBase64Url, toBase64Url } from './permalink.ts';
+import { fromBase64Url, toBase64Url } from './base64url.ts';
 
 /** How a taught attribute is named wherever attribute names are accepted: `custom:<token>`. */
 export const CUSTOM_PREFIX = 'custom:';

@@ -25,6 +25,12 @@ describe('share link parameters', () => {
     expect(() => strengthsFromParam('Bald:1', known)).toThrow(/"Bald", which this model has no attribute for/);
     expect(() => strengthsFromParam('Smiling:1,Smiling:2', known)).toThrow(/Smiling twice/);
     expect(() => strengthsFromParam('Smiling:x', known)).toThrow(/not a number/);
-    expect(() => strengthsFromParam('Smiling:1,Young:1,Smiling:1', known)).toThrow(/more edits than the model has attributes/);
+    expect(() => strengthsFromParam('Smiling:1,Young:1,Smiling:1', known)).toThrow(/Smiling twice/);
+    expect(() => strengthsFromParam(Array.from({ length: known.length + 5 }, (_, k) => `Smiling:${k}`).join(','), known)).toThrow(/more edits than the model has attributes/);
+    const taught = `custom:${'AbC_-'.repeat(20)}`;
+    expect(strengthsFromParam(strengthsToParam({ Smiling: 1, [taught]: -0.75 }), known)).toEqual({ Smiling: 1, [taught]: -0.75 });
+    expect(() => strengthsFromParam('custom:short:1', known)).toThrow(/"custom:short", which this model has no attribute for/);
+    const five = Array.from({ length: 5 }, (_, k) => `${taught}${k}:1`).join(',');
+    expect(() => strengthsFromParam(five, known)).toThrow(/more than 4 taught attributes/);
   });
 });

@@ -1,4 +1,6 @@
 import { getFloat16, setFloat16 } from '@petamoriken/float16';
+import { fromBase64Url, toBase64Url } from './base64url.ts';
+import { CUSTOM_PREFIX, MAX_TOKEN_LENGTH } from './custom-attribute.ts';
 import { InputError } from './errors.ts';
 
 /**
@@ -8,17 +10,6 @@ import { InputError } from './errors.ts';
  */
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
 
 export function latentToParam(latent: Float32Array): string {
   const view = new DataView(new ArrayBuffer(latent.length * 2));
@@ -38,27 +29,43 @@ export function latentFromParam(text: string, dim: number, name = 'code'): Float
   return latent;
 }
 
-/** Attribute strengths as `Smiling:1.2,Young:-0.5` (names are letters, digits, "_" and "-", so no escaping is needed). */
+/**
+ * Attribute strengths as `Smiling:1.2,Young:-0.5,custom:AbC…:1` (names are letters, digits, "_" and "-", taught ones
+ * `custom:` and base64url, so no escaping is needed).
+ */
 export function strengthsToParam(strengths: Readonly<Record<string, number>>): string {
   return Object.entries(strengths)
     .map(([name, strength]) => `${name}:${strength}`)
     .join(',');
 }
 
-/** Strengths of a share link: only names in `known`, each once, each finite; at most one entry per known name. */
+/** Taught attributes (`custom:<token>`) a share link may carry besides the model's own. */
+export const MAX_SHARED_TAUGHT = 4;
+const TAUGHT_NAME = new RegExp(`^${CUSTOM_PREFIX}[A-Za-z0-9_-]{12,${MAX_TOKEN_LENGTH}}$`);
+
+/**
+ * Strengths of a share link: names in `known`, or up to MAX_SHARED_TAUGHT taught ones (`custom:<token>`, whose
+ * tokens the page still has to read against its model), each once, each finite.
+ */
 export function strengthsFromParam(text: string, known: readonly string[]): Record<string, number> {
-  const entries = text ? text.split(',', known.length + 1) : [];
-  if (entries.length > known.length) throw new InputError(400, 'bad_share_link', `The share link names more edits than the model has attributes (${known.length}).`);
+  const limit = known.length + MAX_SHARED_TAUGHT;
+  const entries = text ? text.split(',', limit + 1) : [];
+  if (entries.length > limit) throw new InputError(400, 'bad_share_link', `The share link names more edits than the model has attributes (${known.length}) and ${MAX_SHARED_TAUGHT} taught ones.`);
   const strengths: Record<string, number> = {};
   for (const entry of entries) {
-    const [name, value] = entry.split(':');
-    if (!known.includes(name)) throw new InputError(400, 'bad_share_link', `The share link edits "${name.slice(0, 64)}", which this model has no attribute for.`);
+    // The strength follows the last ":" (a taught name has one of its own).
+    const cut = entry.lastIndexOf(':');
+    const [name, value] = cut < 0 ? [entry, undefined] : [entry.slice(0, cut), entry.slice(cut + 1)];
+    if (!known.includes(name) && !TAUGHT_NAME.test(name)) throw new InputError(400, 'bad_share_link', `The share link edits "${name.slice(0, 64)}", which this model has no attribute for.`);
     const strength = Number(value);
     if (value === undefined || value === '' || !Number.isFinite(strength)) {
       throw new InputError(400, 'bad_share_link', `The share link's strength for ${name} is not a number.`);
     }
-    if (name in strengths) throw new InputError(400, 'bad_share_link', `The share link edits ${name} twice.`);
+    if (name in strengths) throw new InputError(400, 'bad_share_link', `The share link edits ${name.slice(0, 64)} twice.`);
     strengths[name] = strength;
+  }
+  if (Object.keys(strengths).filter((name) => TAUGHT_NAME.test(name)).length > MAX_SHARED_TAUGHT) {
+    throw new InputError(400, 'bad_share_link', `The share link carries more than ${MAX_SHARED_TAUGHT} taught attributes.`);
   }
   return strengths;
 }

@@ -1,4 +1,4 @@
-import { CUSTOM_PREFIX } from '#core/custom-attribute.ts';
+import { CUSTOM_PREFIX, readCustomToken } from '#core/custom-attribute.ts';
 import { analogy, applyAttributes } from '#core/latent.ts';
 import { latentFromParam, latentToParam, strengthsFromParam, strengthsToParam } from '#core/permalink.ts';
 import { ApiCallPanel } from '../lib/api-call-panel.ts';
@@ -55,8 +55,7 @@ const share = new ShareLink(
   () => {
     const subject = source.subject;
     if (!select || !subject) return undefined;
-    // Share links name the model's own attributes only (a taught one lives on this page, its token in the API call).
-    const edits = strengthsToParam(Object.fromEntries(Object.entries(tool.strengths).filter(([name]) => !name.startsWith(CUSTOM_PREFIX))));
+    const edits = strengthsToParam(tool.strengths);
     return { model: select.value, z: latentToParam(subject.latent), edit: edits || undefined };
   },
   element<HTMLButtonElement>('#attr-share'),
@@ -77,7 +76,13 @@ function fillExtraAttributes(loaded: BrowserModel): void {
 async function restoreShared(loaded: BrowserModel): Promise<void> {
   const code = sharedParams.get('z');
   if (code) await source.useSharedCode(latentFromParam(code, loaded.manifest.latent.dim));
-  tool.restore(strengthsFromParam(sharedParams.get('edit') ?? '', Object.keys(loaded.attributes)));
+  const strengths = strengthsFromParam(sharedParams.get('edit') ?? '', Object.keys(loaded.attributes));
+  // A taught attribute travels as its token: read against this model, it gets its slider back (its name stays behind).
+  const { id, latent } = loaded.manifest;
+  Object.keys(strengths)
+    .filter((name) => name.startsWith(CUSTOM_PREFIX))
+    .forEach((name, k) => tool.addTaught(name, `Taught attribute ${k + 1}`, readCustomToken(name.slice(CUSTOM_PREFIX.length), id, latent.dim)));
+  tool.restore(strengths);
 }
 
 extraSelect.addEventListener('change', redrawArithmetic);
