@@ -79,9 +79,9 @@ export class AttributeTool {
     }
     const row = this.sliderRow({ name, label, opposite: `less ${label.toLowerCase()}`, group: 'Taught here', sign: 1 }, [-2, 2], `taught-${this.taught.size}`);
     box.append(row);
-    const input = row.querySelector('input');
-    if (input) input.value = '1';
-    this.rows.forEach((r) => this.showValue(r));
+    const added = this.rows[this.rows.length - 1];
+    added.input.value = '1';
+    this.showValue(added);
     this.changed();
   }
 
