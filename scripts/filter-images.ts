@@ -76,10 +76,14 @@ function main(): void {
     const first = encoder.param;
     const report = parseReport(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
     console.log(`${name}: validation MSE ${report.validation.model.mse.toPrecision(4)}; filters of ${first.name} [${first.shape}]`);
-    return { name, image: `learn/filters-${name}.png`, features: `learn/features-${name}.png`, validationMse: report.validation.model.mse, codeSize: report.codeSize };
+    return { name, image: `learn/filters-${name}.png`, features: `learn/features-${name}.png`, validationMse: report.validation.model.mse, codeSize: report.codeSize, epochs: report.training?.epochs };
   });
-  const command = `npx tsx scripts/filter-images.ts --epochs ${epochs}`;
-  writeFileSync(join(root, 'site', 'src', 'data', 'filters.json'), `${JSON.stringify({ command, epochs, measured: new Date().toISOString().slice(0, 10), figures }, null, 2)}\n`);
+  // The epochs the folders were trained for (with --drawn-only, an earlier run's), as their reports say.
+  const trained = new Set(figures.map((f) => f.epochs));
+  if (trained.size !== 1 || !trained.has(figures[0].epochs)) throw new Error(`the folders were trained for different epochs: ${[...trained].join(', ')}`);
+  const used = figures[0].epochs ?? epochs;
+  const command = `npx tsx scripts/filter-images.ts --epochs ${used}`;
+  writeFileSync(join(root, 'site', 'src', 'data', 'filters.json'), `${JSON.stringify({ command, epochs: used, measured: new Date().toISOString().slice(0, 10), figures }, null, 2)}\n`);
 }
 
 main();
