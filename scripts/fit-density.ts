@@ -11,11 +11,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseManifest, type AttributesFile, type LatentMixture } from '#core/manifest.ts';
+import { parseManifest, type LatentMixture } from '#core/manifest.ts';
 import { loadConfig } from '../train/cli/config.ts';
 import { loadTrainingData } from '../train/cli/data.ts';
 import { fitGaussianMixture, mixtureLogLikelihood } from '../train/latent/density.ts';
-import { writeModelDir } from '../train/model-folder/write.ts';
+import { rewriteModelDir } from '../train/model-folder/write.ts';
 import { OnnxCodec } from '../train/report/codec.ts';
 
 function options() {
@@ -67,22 +67,16 @@ async function main(): Promise<void> {
   if (!best) throw new Error('no candidate had every component above the size limit; try fewer components');
   console.log(`chosen: ${best.components} components (validation log-likelihood ${best.validation.toFixed(2)} per code)`);
   if (opts.out) writeFileSync(opts.out, JSON.stringify(best.mixture));
-  if (opts.write) writeMixture(dir, manifest, best.components === 1 ? undefined : best.mixture, read);
+  if (opts.write) writeMixture(dir, manifest, best.components === 1 ? undefined : best.mixture);
 }
 
 /** Rewrites the folder with `latent.mixture` set (or removed, when one Gaussian is best), every file kept as it is. */
-function writeMixture(dir: string, manifest: ReturnType<typeof parseManifest>, mixture: LatentMixture | undefined, read: (key: string) => Uint8Array): void {
-  const { files, ...draft } = manifest;
+function writeMixture(dir: string, manifest: ReturnType<typeof parseManifest>, mixture: LatentMixture | undefined): void {
+  const { files: _files, ...draft } = manifest;
   const { mixture: _old, ...latent } = draft.latent;
-  const attributes = JSON.parse(readFileSync(join(dir, files.attributes.path), 'utf8')) as AttributesFile;
-  const extra = Object.fromEntries(
-    Object.entries(files)
-      .filter(([key]) => !['encoder', 'decoder', 'attributes'].includes(key))
-      .map(([key, file]) => [key, { path: file.path, bytes: read(key) }]),
-  );
   // Six significant digits, as the manifest's other statistics: the first-visit download carries every one of them.
   const rounded = mixture && (Object.fromEntries(Object.entries(mixture).map(([key, values]) => [key, Array.from(values as ArrayLike<number>, (v) => Number(v.toPrecision(6)))])) as LatentMixture);
-  writeModelDir(dir, { ...draft, latent: rounded ? { ...latent, mixture: rounded } : latent }, { encoder: read('encoder'), decoder: read('decoder'), attributes, extra });
+  rewriteModelDir(dir, manifest, { draft: { ...draft, latent: rounded ? { ...latent, mixture: rounded } : latent } });
   console.log(`wrote ${join(dir, 'manifest.json')} with ${mixture ? `a ${mixture.weights.length}-component mixture` : 'no mixture (one Gaussian)'}`);
 }
 

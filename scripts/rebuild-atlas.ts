@@ -2,7 +2,7 @@
  * Rebuilds a shipped model's latent map (atlas.png + atlas.json) from its own encoder and decoder, without
  * retraining: the config's data is loaded and split as the trainer did, the training split is encoded with
  * the folder's encoder.onnx, and buildAtlas runs as in `train/cli/run.ts`. The folder is rewritten through
- * the trainer's writer (writeModelDir), so the manifest's sha256 and byte counts follow the new files and the
+ * the trainer's writer (rewriteModelDir), so the manifest's sha256 and byte counts follow the new files and the
  * other files come back byte for byte. It also prints how far apart the frames of a corner-to-corner walk
  * decode, on the map's plane and with the page's blend of real codes (docs/benchmarks.md, "Latent map").
  *
@@ -11,8 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseManifest, type AttributesFile } from '#core/manifest.ts';
-import { writeModelDir } from '../train/model-folder/write.ts';
+import { parseManifest } from '#core/manifest.ts';
+import { rewriteModelDir } from '../train/model-folder/write.ts';
 import { loadConfig } from '../train/cli/config.ts';
 import { loadTrainingData } from '../train/cli/data.ts';
 import { buildAtlas, type AtlasIndex } from '../train/latent/map.ts';
@@ -62,17 +62,9 @@ async function main(): Promise<void> {
   const spread = await walkSpread(codec, atlas.index, manifest.latent.dim);
   console.log(`walk of ${WALK_FRAMES} frames corner to corner, mean |Δpixel| between frames: plane ${spread.plane.toFixed(4)}, blend of real codes ${spread.blend.toFixed(4)} (${(spread.blend / spread.plane).toFixed(2)}×)`);
 
-  const { files, ...draft } = manifest;
-  const attributes = JSON.parse(readFileSync(join(dir, files.attributes.path), 'utf8')) as AttributesFile;
-  const rebuilt: Record<string, Uint8Array | string> = { atlas: atlas.png, atlasIndex: JSON.stringify(atlas.index) };
-  // The manifest keeps its key order, so its diff shows only the two changed entries.
-  const extra = Object.fromEntries(
-    Object.entries({ ...files, atlas: { path: 'atlas.png' }, atlasIndex: { path: 'atlas.json' } })
-      .filter(([key]) => !['encoder', 'decoder', 'attributes'].includes(key))
-      .map(([key, file]) => [key, { path: file.path, bytes: rebuilt[key] ?? read(key) }]),
-  );
-  writeModelDir(dir, draft, { encoder: read('encoder'), decoder: read('decoder'), attributes, extra });
-  console.log(`wrote ${values.model} (atlas.png ${atlas.png.byteLength} bytes, atlas.json ${Buffer.byteLength(rebuilt.atlasIndex)} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const atlasIndex = JSON.stringify(atlas.index);
+  rewriteModelDir(dir, manifest, { replaced: { atlas: { path: 'atlas.png', bytes: atlas.png }, atlasIndex: { path: 'atlas.json', bytes: atlasIndex } } });
+  console.log(`wrote ${values.model} (atlas.png ${atlas.png.byteLength} bytes, atlas.json ${Buffer.byteLength(atlasIndex)} bytes) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 await main();

@@ -2,7 +2,7 @@
  * Stores a shipped model folder's weights another way (float32, float16 or int8: train/graphs/inference.ts) without
  * retraining. The weights are read back out of the folder's own encoder.onnx and decoder.onnx, the graphs are built
  * again by the trainer's exporter, and both versions are measured on the config's validation split before anything is
- * written. The folder is rewritten through the trainer's writer (writeModelDir), so the manifest's sha256 and byte
+ * written. The folder is rewritten through the trainer's writer (rewriteModelDir), so the manifest's sha256 and byte
  * counts follow the new files; report.json and report.html get the new "shipped ONNX" figures and file sizes; every
  * other file comes back byte for byte.
  *
@@ -13,12 +13,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getFloat16 } from '@petamoriken/float16';
 import onnxProto from 'onnx-proto';
-import { parseManifest, type AttributesFile } from '#core/manifest.ts';
+import { parseManifest } from '#core/manifest.ts';
 import type { Report } from '#core/report.ts';
 import { loadConfig } from '../train/cli/config.ts';
 import { loadTrainingData } from '../train/cli/data.ts';
 import { buildDecoderGraph, buildEncoderGraph, type WeightStorage } from '../train/graphs/inference.ts';
-import { writeModelDir } from '../train/model-folder/write.ts';
+import { rewriteModelDir } from '../train/model-folder/write.ts';
 import { inferShapes } from '../train/model/shapes.ts';
 import { reconstructionMetrics } from '../train/pca/metrics.ts';
 import { OnnxCodec } from '../train/report/codec.ts';
@@ -91,16 +91,12 @@ async function main(): Promise<void> {
   const storage = opts.weights === 'float32' ? '' : ` (${opts.weights} weights)`;
   const newHtml = html.replace(row, `<tr><td>shipped ONNX${storage}</td><td>${after.mse.toFixed(6)}</td><td>${after.psnr.toFixed(2)}</td></tr>`);
 
-  const { files, ...draft } = manifest;
+  const { files: _files, ...draft } = manifest;
   const metrics = { ...draft.metrics, exportedValidationMse: Number(after.mse.toPrecision(6)), float16: opts.weights === 'float16', weights: opts.weights };
-  const attributes = JSON.parse(readFileSync(join(dir, files.attributes.path), 'utf8')) as AttributesFile;
-  const rewritten: Record<string, Uint8Array | string> = { report: `${JSON.stringify(report, null, 2)}\n`, reportHtml: newHtml };
-  const extra = Object.fromEntries(
-    Object.entries(files)
-      .filter(([key]) => !['encoder', 'decoder', 'attributes'].includes(key))
-      .map(([key, file]) => [key, { path: file.path, bytes: rewritten[key] ?? read(key) }]),
-  );
-  writeModelDir(dir, { ...draft, metrics }, { encoder, decoder, attributes, extra });
+  rewriteModelDir(dir, manifest, {
+    draft: { ...draft, metrics },
+    replaced: { encoder: { bytes: encoder }, decoder: { bytes: decoder }, report: { bytes: `${JSON.stringify(report, null, 2)}\n` }, reportHtml: { bytes: newHtml } },
+  });
   console.log(`wrote ${opts.model}`);
 }
 

@@ -6,6 +6,8 @@ import { fromBase64Url, toBase64Url } from './base64url.ts';
 /** How a taught attribute is named wherever attribute names are accepted: `custom:<token>`. */
 export const CUSTOM_PREFIX = 'custom:';
 const TOKEN_VERSION = 1;
+/** Examples per side: two make a difference of means; more than 64 would make one request encode too many photos. */
+export const TEACH_EXAMPLES = { min: 2, max: 64 } as const;
 /** A 4096-number code (the API's largest) as float16 plus header and checksum, in base64url. */
 export const MAX_TOKEN_LENGTH = Math.ceil(((4096 * 2 + 64 + 8) * 4) / 3);
 

@@ -135,10 +135,17 @@ export interface LatentStatistics {
   mixture?: LatentMixture;
 }
 
-/** One Gaussian to draw from: a mean and a lower-triangular factor read at `lower(i, k)`, or per-dimension stds. */
+/** One Gaussian to draw from: its mean and `offset(eps, i)`, the i-th value of L·eps for its covariance factor L. */
 interface Draw {
   mean: ArrayLike<number>;
   offset: (eps: Float64Array, i: number) => number;
+}
+
+/** Row i of a lower-triangular factor (stored from `rowStart`) times eps: the i-th value of L·eps. */
+function lowerRowDot(factor: ArrayLike<number>, rowStart: number, eps: Float64Array, i: number): number {
+  let sum = 0;
+  for (let k = 0; k <= i; k++) sum += factor[rowStart + k] * eps[k];
+  return sum;
 }
 
 function gaussianDraws(stats: LatentStatistics): { weights: number[]; draws: Draw[] } {
@@ -149,24 +156,14 @@ function gaussianDraws(stats: LatentStatistics): { weights: number[]; draws: Dra
       const base = c * packed;
       return {
         mean: Array.prototype.slice.call(mixture.means, c * dim, (c + 1) * dim),
-        offset: (eps, i) => {
-          let sum = 0;
-          const row = base + (i * (i + 1)) / 2;
-          for (let k = 0; k <= i; k++) sum += mixture.lowers[row + k] * eps[k];
-          return sum;
-        },
+        // Packed rows: row i starts after the 1 + 2 + … + i values of the rows above it.
+        offset: (eps, i) => lowerRowDot(mixture.lowers, base + (i * (i + 1)) / 2, eps, i),
       };
     });
     return { weights: mixture.weights, draws };
   }
   const factor = covariance ? cholesky(covariance, dim) : undefined;
-  const offset = factor
-    ? (eps: Float64Array, i: number) => {
-        let sum = 0;
-        for (let k = 0; k <= i; k++) sum += factor[i * dim + k] * eps[k];
-        return sum;
-      }
-    : (eps: Float64Array, i: number) => std[i] * eps[i];
+  const offset = factor ? (eps: Float64Array, i: number) => lowerRowDot(factor, i * dim, eps, i) : (eps: Float64Array, i: number) => std[i] * eps[i];
   return { weights: [1], draws: [{ mean, offset }] };
 }
 

@@ -1,19 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { HonoRequest } from 'hono';
-import { customToken, CUSTOM_PREFIX, teachAttribute } from '#core/custom-attribute.ts';
+import { customToken, CUSTOM_PREFIX, TEACH_EXAMPLES, teachAttribute } from '#core/custom-attribute.ts';
 import { InputError } from '#core/errors.ts';
 import { LatentSchema, ModelParams } from '../schemas.ts';
 import { AlignQuery, prepareImage, type AlignMode } from './alignment.ts';
-import type { OperationInput } from './inputs.ts';
-import { isJsonType } from './inputs.ts';
+import { isJsonType, parseJsonField, type OperationInput } from './inputs.ts';
 import { encodeInputs, requireModel } from './model-access.ts';
 import { curlExample, errors, IMAGE_OR_LATENT } from './openapi-parts.ts';
 import type { OperationServices } from './operands.ts';
 
-/** Examples per side: two make a difference of means; more than 64 would make one request encode too many photos. */
-export const EXAMPLES = { min: 2, max: 64 } as const;
 
-const examples = z.array(LatentSchema).min(EXAMPLES.min).max(EXAMPLES.max);
+const examples = z.array(LatentSchema).min(TEACH_EXAMPLES.min).max(TEACH_EXAMPLES.max);
 export const TeachJson = z.object({ positive: examples, negative: examples }).openapi('TeachAttributeRequest');
 
 export const TaughtAttributeResponse = z
@@ -34,7 +31,7 @@ export const teachRoute = createRoute({
   path: '/{id}/attributes/custom',
   tags: ['operations'],
   summary: 'Teach a new attribute from a few examples that have it and a few that lack it',
-  description: `Repeated multipart fields \`positive\` and \`negative\` (${IMAGE_OR_LATENT}), ${EXAMPLES.min}–${EXAMPLES.max} of each, or JSON {positive: [latent…], negative: [latent…]}. The vector is the mean code of the positives minus that of the negatives.`,
+  description: `Repeated multipart fields \`positive\` and \`negative\` (${IMAGE_OR_LATENT}), ${TEACH_EXAMPLES.min}–${TEACH_EXAMPLES.max} of each, or JSON {positive: [latent…], negative: [latent…]}. The vector is the mean code of the positives minus that of the negatives.`,
   ...curlExample(`curl -F positive=@hat1.jpg -F positive=@hat2.jpg -F negative=@bare1.jpg -F negative=@bare2.jpg $API/v1/models/faces/attributes/custom`),
   request: {
     params: ModelParams,
@@ -65,20 +62,12 @@ async function readExamples(request: HonoRequest): Promise<{ positive: Operation
   }
   const side = async (name: 'positive' | 'negative') => {
     const values = form.getAll(name);
-    if (values.length < EXAMPLES.min || values.length > EXAMPLES.max) {
-      throw new InputError(422, 'invalid_examples', `send ${EXAMPLES.min}–${EXAMPLES.max} fields "${name}" (${IMAGE_OR_LATENT}); got ${values.length}`);
+    if (values.length < TEACH_EXAMPLES.min || values.length > TEACH_EXAMPLES.max) {
+      throw new InputError(422, 'invalid_examples', `send ${TEACH_EXAMPLES.min}–${TEACH_EXAMPLES.max} fields "${name}" (${IMAGE_OR_LATENT}); got ${values.length}`);
     }
-    return Promise.all(values.map(async (value): Promise<OperationInput> => (typeof value === 'string' ? { kind: 'latent', value: parseJson(value, name) } : { kind: 'image', bytes: new Uint8Array(await value.arrayBuffer()) })));
+    return Promise.all(values.map(async (value): Promise<OperationInput> => (typeof value === 'string' ? { kind: 'latent', value: parseJsonField(value, name) } : { kind: 'image', bytes: new Uint8Array(await value.arrayBuffer()) })));
   };
   return { positive: await side('positive'), negative: await side('negative') };
-}
-
-function parseJson(text: string, field: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new InputError(400, 'invalid_json', `a multipart field "${field}" is neither a file nor a JSON latent`);
-  }
 }
 
 /** Encodes every example (images aligned as in the other operations) and teaches the attribute. */

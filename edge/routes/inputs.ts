@@ -18,7 +18,7 @@ function missing(name: string, accepted: string): InputError {
   return new InputError(422, 'missing_input', `missing input "${name}": send ${accepted}`);
 }
 
-function parseJsonField(text: string, field: string): unknown {
+export function parseJsonField(text: string, field: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

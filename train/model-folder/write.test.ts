@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseManifest } from '#core/manifest.ts';
-import { writeModelDir, type ManifestDraft, type ModelFiles } from './write.ts';
+import { rewriteModelDir, writeModelDir, type ManifestDraft, type ModelFiles } from './write.ts';
 
 const roots: string[] = [];
 afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -89,5 +89,20 @@ describe('writeModelDir', () => {
     const badReport = JSON.stringify({ ...report, validation: { ...report.validation, mseRatioToPca: 'half' } });
     expect(() => writeModelDir(dir, draft(), { ...files(), extra: { report: { path: 'report.json', bytes: badReport } } })).toThrow(/report\.json[\s\S]*validation\.mseRatioToPca/);
     expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('rewriteModelDir', () => {
+  it('replaces the named files and manifest fields, adds a new file, and keeps every other file byte for byte', () => {
+    const { dir } = modelDir();
+    const first = writeModelDir(dir, draft(), files());
+    const before = readFileSync(join(dir, 'decoder.onnx'));
+    const second = rewriteModelDir(dir, first, { draft: { ...draft(), title: 'renamed' }, replaced: { encoder: { bytes: Uint8Array.of(9) }, atlas: { path: 'atlas.png', bytes: Uint8Array.of(7, 7) } } });
+    expect(second.title).toBe('renamed');
+    expect([...readFileSync(join(dir, 'encoder.onnx'))]).toEqual([9]);
+    expect(readFileSync(join(dir, 'decoder.onnx')).equals(before)).toBe(true);
+    expect(second.files.decoder).toEqual(first.files.decoder);
+    expect(second.files.report).toEqual(first.files.report);
+    expect(Object.keys(second.files)).toEqual([...Object.keys(first.files), 'atlas']);
   });
 });

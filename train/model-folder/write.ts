@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   ContractError,
@@ -87,4 +87,26 @@ export function writeModelDir(targetDir: string, draft: ManifestDraft, files: Mo
     throw error;
   }
   return manifest;
+}
+
+const STANDARD_KEYS = Object.keys(STANDARD_PATHS);
+
+/**
+ * Rewrites a model folder that already exists: the files in `replaced` (by manifest key; a key the manifest lacks
+ * needs its `path`) and the manifest fields in `draft`, every other file as it is on disk. It goes through
+ * writeModelDir, so sha256 and byte counts follow and the folder is swapped whole; the manifest keeps its key order.
+ */
+export function rewriteModelDir(dir: string, manifest: Manifest, changes: { draft?: ManifestDraft; replaced?: Record<string, { path?: string; bytes: Uint8Array | string }> }): Manifest {
+  const { files, ...current } = manifest;
+  const replaced = changes.replaced ?? {};
+  const entries = { ...files, ...Object.fromEntries(Object.entries(replaced).filter(([key]) => !files[key]).map(([key, r]) => [key, { path: r.path! }])) };
+  const bytesOf = (key: string): Uint8Array | string => replaced[key]?.bytes ?? new Uint8Array(readFileSync(join(dir, entries[key].path)));
+  const asBytes = (value: Uint8Array | string) => (typeof value === 'string' ? new TextEncoder().encode(value) : value);
+  const attributes = JSON.parse(new TextDecoder().decode(asBytes(bytesOf('attributes')))) as AttributesFile;
+  const extra = Object.fromEntries(
+    Object.entries(entries)
+      .filter(([key]) => !STANDARD_KEYS.includes(key))
+      .map(([key, file]) => [key, { path: replaced[key]?.path ?? file.path, bytes: bytesOf(key) }]),
+  );
+  return writeModelDir(dir, changes.draft ?? current, { encoder: asBytes(bytesOf('encoder')), decoder: asBytes(bytesOf('decoder')), attributes, extra });
 }

@@ -1,4 +1,4 @@
-import { customToken, CUSTOM_PREFIX, teachAttribute } from '#core/custom-attribute.ts';
+import { customToken, CUSTOM_PREFIX, TEACH_EXAMPLES, teachAttribute } from '#core/custom-attribute.ts';
 import { attributeLabel } from './attribute-labels.ts';
 import type { BrowserModel } from './browser-model.ts';
 import { describeError } from './describe-error.ts';
@@ -6,8 +6,6 @@ import { decodeUpload } from './image-input.ts';
 import { element, say } from './page-elements.ts';
 import { findFace, encodeFramed } from './upload-framing.ts';
 
-/** The same bounds as the API's POST …/attributes/custom (edge/routes/custom-attributes.ts). */
-const EXAMPLES = { min: 2, max: 64 };
 
 export interface TeachPanelParts {
   positives: HTMLInputElement;
@@ -56,9 +54,9 @@ export class TeachPanel {
     const { model, parts } = this;
     const positives = Array.from(parts.positives.files ?? []);
     const negatives = Array.from(parts.negatives.files ?? []);
-    const wrong = [positives, negatives].some((files) => files.length < EXAMPLES.min || files.length > EXAMPLES.max);
+    const wrong = [positives, negatives].some((files) => files.length < TEACH_EXAMPLES.min || files.length > TEACH_EXAMPLES.max);
     if (!model) return say(parts.status, 'The model is still loading.', true);
-    if (wrong) return say(parts.status, `Choose ${EXAMPLES.min}–${EXAMPLES.max} photos for each side (now ${positives.length} with it, ${negatives.length} without).`, true);
+    if (wrong) return say(parts.status, `Choose ${TEACH_EXAMPLES.min}–${TEACH_EXAMPLES.max} photos for each side (now ${positives.length} with it, ${negatives.length} without).`, true);
     const label = parts.name.value.trim().slice(0, 40) || 'Taught attribute';
     parts.button.disabled = true;
     try {
