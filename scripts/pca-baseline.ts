@@ -9,6 +9,7 @@
  * --exact-check also fits the digits by the exact covariance eigendecomposition and prints how far the
  * randomized fit's validation MSE is from it, and the time ratio.
  */
+import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
     print(`digits PCA (code ${dim})`, result, loadSeconds, dir);
     if (values['exact-check']) {
       const start = performance.now();
-      const exact = await fitPca(split.train.images, split.train.count, split.train.shape, dim, { method: 'covariance' });
+      const exact = await fitPca(ort, split.train.images, split.train.count, split.train.shape, dim, { method: 'covariance' });
       const exactSeconds = (performance.now() - start) / 1000;
       const { validation } = split;
       const run = await runAutoencoderOnnx(pcaEncoderOnnx(exact), pcaDecoderOnnx(exact), validation.images, validation.count, validation.shape);

@@ -13,5 +13,7 @@ export default defineConfig({
     // The site imports the platform-neutral core from ../edge/core.
     server: { fs: { allow: ['..'] } },
     build: { target: 'es2022', chunkSizeWarningLimit: 600 },
+    // The Train page's worker (src/lib/train/train-worker.ts) is a module worker: it imports onnxruntime-web at run time.
+    worker: { format: 'es' },
   },
 });

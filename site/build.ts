@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as astroBuild } from 'astro';
 import { build as viteBuild } from 'vite';
+import { writeMnistAsset } from '#trainer/build';
 import { listBuildModels } from './src/lib/build-models.ts';
 
 const siteDir = path.dirname(fileURLToPath(import.meta.url));
@@ -125,7 +126,7 @@ export async function buildSite(options: SiteBuildOptions = {}): Promise<{ outDi
   if (options.openApiSnapshot) process.env.LATENTLAB_OPENAPI_SNAPSHOT = path.resolve(options.openApiSnapshot);
   else delete process.env.LATENTLAB_OPENAPI_SNAPSHOT;
   await astroBuild({ root: siteDir, outDir, logLevel: options.quiet ? 'error' : 'info' });
-  await Promise.all([buildWidgets(outDir), copyOrt(outDir)]);
+  await Promise.all([buildWidgets(outDir), copyOrt(outDir), writeMnistAsset(path.join(outDir, 'learn'))]);
   const models = existsSync(modelsDir) ? await copyModels(outDir, modelsDir) : [];
   if (existsSync(modelsDir)) await copyAlignModels(outDir, modelsDir);
   await writeServiceWorker(outDir);

@@ -23,6 +23,8 @@ beforeAll(async () => {
   await writeFile(path.join(site, 'app.js'), script);
   await writeFile(path.join(site, 'assets', 'page.0a1b2c.js'), script);
   await writeFile(path.join(site, 'morph', 'index.html'), '<!doctype html><title>morph</title>');
+  await mkdir(path.join(site, 'train'), { recursive: true });
+  await writeFile(path.join(site, 'train', 'index.html'), '<!doctype html><title>train</title>');
   await writeFile(path.join(variants, `${sha256}.br`), brotliCompressSync(script));
   await writeFile(path.join(variants, `${sha256}.gz`), gzipSync(script));
   app = new Hono();
@@ -87,6 +89,15 @@ describe('staticFiles', () => {
     for (const url of ['/..%2fsite/app.js', '/%2e%2e/site/app.js', '/missing.js', '/%E0%A4%A']) {
       expect((await get(url)).status, url).toBe(404);
     }
+  });
+
+  it('isolates the pages that train in the tab (COOP + COEP), gives scripts COEP for their workers, and leaves other pages alone', async () => {
+    const train = await get('/train/');
+    expect([train.headers.get('cross-origin-opener-policy'), train.headers.get('cross-origin-embedder-policy')]).toEqual(['same-origin', 'require-corp']);
+    const script = await get('/assets/page.0a1b2c.js');
+    expect([script.headers.get('cross-origin-opener-policy'), script.headers.get('cross-origin-embedder-policy')]).toEqual([null, 'require-corp']);
+    const morph = await get('/morph/');
+    expect([morph.headers.get('cross-origin-opener-policy'), morph.headers.get('cross-origin-embedder-policy')]).toEqual([null, null]);
   });
 
   it('HEAD sends the headers of GET without a body', async () => {

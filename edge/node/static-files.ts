@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getMimeType } from 'hono/utils/mime';
 import Negotiator from 'negotiator';
-import { PRECOMPRESSED_ENCODINGS, VERSION_PARAM, VERSION_HEX_LENGTH, cacheControlFor } from './static-policy.ts';
+import { PRECOMPRESSED_ENCODINGS, VERSION_PARAM, VERSION_HEX_LENGTH, cacheControlFor, isolationHeadersFor } from './static-policy.ts';
 
 export interface StaticFilesOptions {
   /** Folders searched in order for the request path (after `stripPrefix` is removed from it). */
@@ -147,6 +147,7 @@ export function staticFiles(options: StaticFilesOptions): MiddlewareHandler {
     const version = c.req.query(VERSION_PARAM);
     const versioned = version !== undefined && version.length === VERSION_HEX_LENGTH && sha256.startsWith(version);
     c.header('Cache-Control', cacheControlFor(c.req.path, versioned));
+    for (const [name, value] of Object.entries(isolationHeadersFor(c.req.path))) c.header(name, value);
     c.header('ETag', representation.etag);
     c.header('Last-Modified', representation.lastModified.toUTCString());
     if (representation.vary) c.header('Vary', 'Accept-Encoding', { append: true });

@@ -35,3 +35,18 @@ export const PRECOMPRESSED_FOLDER = '_precompressed';
 export function cacheControlFor(pathname: string, versioned: boolean): string {
   return versioned || HASHED_FOLDERS.some((folder) => pathname.startsWith(folder)) ? IMMUTABLE : REVALIDATE;
 }
+
+/**
+ * Pages that train or run networks in the visitor's tab are cross-origin isolated, so onnxruntime-web may use threads
+ * (SharedArrayBuffer needs it). Scripts carry the embedder policy too, because a dedicated worker takes its policy from
+ * its own script's response. Everything these pages load is same-origin, so require-corp blocks nothing of theirs.
+ */
+export const ISOLATED_PAGES = ['/train/', '/learn/'] as const;
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
+const SCRIPT = /\.m?js$/;
+
+export function isolationHeadersFor(pathname: string): Partial<Record<keyof typeof ISOLATION_HEADERS, string>> {
+  if (ISOLATED_PAGES.some((page) => pathname === page.slice(0, -1) || pathname.startsWith(page))) return ISOLATION_HEADERS;
+  if (SCRIPT.test(pathname)) return { 'Cross-Origin-Embedder-Policy': ISOLATION_HEADERS['Cross-Origin-Embedder-Policy'] };
+  return {};
+}

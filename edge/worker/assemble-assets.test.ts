@@ -37,6 +37,7 @@ describe('assembleWorkerAssets', () => {
     expect(await readFile(path.join(out, '_headers'), 'utf8')).toMatch(/^\/\*\n {2}Access-Control-Allow-Origin: \*\n/);
     expect(existsSync(path.join(out, 'big.bin'))).toBe(false);
     expect(await readFile(path.join(out, '_headers'), 'utf8')).toContain('/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n');
+    expect(await readFile(path.join(out, '_headers'), 'utf8')).toContain('/train/*\n  Cross-Origin-Opener-Policy: same-origin\n  Cross-Origin-Embedder-Policy: require-corp\n');
     // Cloudflare compresses at the edge; the Node server's variants would be assets of their own.
     expect(existsSync(path.join(out, '_precompressed'))).toBe(false);
     for (const [file, bytes] of fixture.files) expect(Buffer.compare(await readFile(path.join(out, 'models', fixture.id, file)), bytes)).toBe(0);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseManifest, type Manifest } from '#core/manifest.ts';
-import { HASHED_FOLDERS, IMMUTABLE, PRECOMPRESSED_FOLDER } from '../node/static-policy.ts';
+import { HASHED_FOLDERS, IMMUTABLE, ISOLATED_PAGES, ISOLATION_HEADERS, isolationHeadersFor, PRECOMPRESSED_FOLDER } from '../node/static-policy.ts';
 
 /**
  * Workers static assets get their headers from a `_headers` file. Every asset carries the CORS header the Node server
@@ -12,7 +12,13 @@ import { HASHED_FOLDERS, IMMUTABLE, PRECOMPRESSED_FOLDER } from '../node/static-
  * Files with a content hash in their name are immutable, as on Node; every other asset keeps Cloudflare's default
  * `public, max-age=0, must-revalidate` with its ETag (the Node server's REVALIDATE policy).
  */
-export const ASSET_HEADERS = ['/*\n  Access-Control-Allow-Origin: *\n', ...HASHED_FOLDERS.map((folder) => `${folder}*\n  Cache-Control: ${IMMUTABLE}\n`)].join('');
+const headerLines = (headers: Record<string, string>) => Object.entries(headers).map(([name, value]) => `  ${name}: ${value}\n`).join('');
+export const ASSET_HEADERS = [
+  '/*\n  Access-Control-Allow-Origin: *\n',
+  ...HASHED_FOLDERS.map((folder) => `${folder}*\n  Cache-Control: ${IMMUTABLE}\n`),
+  ...ISOLATED_PAGES.map((page) => `${page}*\n${headerLines(ISOLATION_HEADERS)}`),
+  ...['/*.js', '/*.mjs'].map((scripts) => `${scripts}\n${headerLines(isolationHeadersFor(scripts))}`),
+].join('');
 
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

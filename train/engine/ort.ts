@@ -4,7 +4,10 @@ import { buildForwardGraph } from '../graphs/inference.ts';
 import { buildTrainingGraph, type TrainingGraph } from '../graphs/training.ts';
 import { initParams } from '../model/shapes.ts';
 import { runBatched } from './batched.ts';
-import { StepRunner, type StepGraph } from './step-runner.ts';
+import { autoencoderStepGraph } from './step-loop.ts';
+import { StepRunner } from './step-runner.ts';
+
+export { autoencoderStepGraph } from './step-loop.ts';
 import type { Device, EngineOptions, EngineState, GradientResult, StepResult, TrainingEngine } from './engine.ts';
 import { latestProfile } from './ort-profile.ts';
 import { createSession, type SessionSettings } from './ort-session.ts';
@@ -39,12 +42,6 @@ export async function createOrtEngine(options: OrtEngineOptions): Promise<OrtEng
 }
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** The autoencoder's training graph as the step runner sees it: the image is its only data input. */
-export function autoencoderStepGraph(graph: TrainingGraph): StepGraph {
-  const { total, parts } = graph.losses;
-  return { bytes: graph.bytes, data: [graph.image], params: graph.params, gradients: graph.gradients, randomInputs: graph.randomInputs, losses: [total, ...parts.filter((p) => p !== total)] };
-}
 
 /**
  * The onnxruntime engine: the shared step runner (step-runner.ts) runs forward, loss and backward for a

@@ -1,36 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  ContractError,
-  attributesFileSchema,
-  describeIssues,
-  parseAttributes,
-  parseManifest,
-  type AttributesFile,
-  type FileEntry,
-  type Manifest,
-} from '#core/manifest.ts';
-import { parseReport } from '#core/report.ts';
+import type { AttributesFile, Manifest } from '#core/manifest.ts';
+import { folderContents, folderManifest, manifestText, STANDARD_PATHS, type ManifestDraft, type ModelFiles } from './contents.ts';
 
-/** Everything in manifest.json except `files`, which the writer fills from the bytes it writes. */
-export type ManifestDraft = Omit<Manifest, 'files'>;
+export type { ManifestDraft, ModelFiles } from './contents.ts';
 
-export interface ModelFiles {
-  encoder: Uint8Array;
-  decoder: Uint8Array;
-  attributes: AttributesFile;
-  /** Further files by manifest key, e.g. { atlas: { path: 'atlas.png', bytes }, report: { path: 'report.json', bytes } }. */
-  extra?: Record<string, { path: string; bytes: Uint8Array | string }>;
-}
-
-const STANDARD_PATHS = { encoder: 'encoder.onnx', decoder: 'decoder.onnx', attributes: 'attributes.json' } as const;
-
-const entry = (path: string, bytes: Uint8Array): FileEntry => ({
-  path,
-  sha256: createHash('sha256').update(bytes).digest('hex'),
-  bytes: bytes.byteLength,
-});
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Writes models/<id>/ as a whole or not at all: every file goes into a temporary folder beside the target,
@@ -39,25 +15,8 @@ const entry = (path: string, bytes: Uint8Array): FileEntry => ({
  */
 export function writeModelDir(targetDir: string, draft: ManifestDraft, files: ModelFiles): Manifest {
   const target = resolve(targetDir);
-  const attributesCheck = attributesFileSchema.safeParse(files.attributes);
-  if (!attributesCheck.success) throw new ContractError('attributes.json', describeIssues(attributesCheck.error));
-  parseAttributes(files.attributes, draft);
-  const report = files.extra?.report;
-  if (report) parseReport(JSON.parse(typeof report.bytes === 'string' ? report.bytes : new TextDecoder().decode(report.bytes)), report.path);
-
-  const contents = new Map<string, { path: string; bytes: Uint8Array }>();
-  contents.set('encoder', { path: STANDARD_PATHS.encoder, bytes: files.encoder });
-  contents.set('decoder', { path: STANDARD_PATHS.decoder, bytes: files.decoder });
-  contents.set('attributes', { path: STANDARD_PATHS.attributes, bytes: new TextEncoder().encode(JSON.stringify(files.attributes)) });
-  for (const [key, file] of Object.entries(files.extra ?? {})) {
-    if (contents.has(key)) throw new Error(`model file key "${key}" is reserved`);
-    if (file.path === 'manifest.json' || [...contents.values()].some((c) => c.path === file.path)) throw new Error(`model file path "${file.path}" is used twice`);
-    contents.set(key, { path: file.path, bytes: typeof file.bytes === 'string' ? new TextEncoder().encode(file.bytes) : file.bytes });
-  }
-  const manifest = parseManifest({
-    ...draft,
-    files: Object.fromEntries([...contents].map(([key, { path, bytes }]) => [key, entry(path, bytes)])),
-  });
+  const contents = folderContents(draft, files);
+  const manifest = folderManifest(draft, contents, (key) => sha256(contents.get(key)!.bytes));
 
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
@@ -71,7 +30,7 @@ export function writeModelDir(targetDir: string, draft: ManifestDraft, files: Mo
       writeFileSync(join(staging, path), bytes);
     }
     // The manifest goes last: a folder with a manifest is a complete folder.
-    writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(join(staging, 'manifest.json'), manifestText(manifest));
     // rename() cannot replace a non-empty folder, so the old one steps aside first and comes back on failure.
     const hadOld = existsSync(target);
     if (hadOld) renameSync(target, retired);

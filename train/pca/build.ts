@@ -1,3 +1,4 @@
+import * as ort from 'onnxruntime-node';
 import type { Manifest, ManifestInput } from '#core/manifest.ts';
 import { writeModelDir } from '../model-folder/write.ts';
 import type { DatasetSplit } from '../data/split.ts';
@@ -42,7 +43,7 @@ export async function buildPcaModel(options: PcaModelOptions): Promise<PcaModelR
   }
   let start = performance.now();
   const cpuStart = process.cpuUsage();
-  const model = await fitPca(train.images, train.count, train.shape, options.dim, options.pca);
+  const model = await fitPca(ort, train.images, train.count, train.shape, options.dim, options.pca);
   const fitSeconds = since(start);
   // CPU time next to wall time: on a shared machine the wall clock mostly measures the other jobs.
   const cpu = process.cpuUsage(cpuStart);

@@ -1,3 +1,4 @@
+import * as ort from 'onnxruntime-node';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ export async function cachedFitPca(dir: string, images: Float32Array, count: num
       // Fall through and refit: a torn or foreign file is replaced below.
     }
   }
-  const model = await fitPca(images, count, shape, dim, options);
+  const model = await fitPca(ort, images, count, shape, dim, options);
   mkdirSync(dir, { recursive: true });
   const temporary = `${file}.${randomUUID()}.tmp`;
   writeFileSync(temporary, serialize(model));

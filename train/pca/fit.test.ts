@@ -1,3 +1,4 @@
+import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { Random } from '#core/random.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from './export.ts';
@@ -23,7 +24,7 @@ describe('fitPca', () => {
   it('reconstructs low-rank data exactly through the exported ONNX encoder and decoder', async () => {
     const images = lowRankImages(80, shape, 4, 1);
     for (const method of ['randomized', 'covariance'] as const) {
-      const model = await fitPca(images, 80, shape, 6, { method, seed: 2 });
+      const model = await fitPca(ort, images, 80, shape, 6, { method, seed: 2 });
       const { codes, reconstructions, dim } = await runAutoencoderOnnx(pcaEncoderOnnx(model), pcaDecoderOnnx(model), images, 80, shape, 32);
       expect(dim).toBe(6);
       expect(reconstructionMetrics(images, reconstructions, 80).mse).toBeLessThan(1e-10);
@@ -35,8 +36,8 @@ describe('fitPca', () => {
 
   it('finds the same leading components and variances by either method', async () => {
     const images = lowRankImages(60, shape, 10, 3);
-    const exact = await fitPca(images, 60, shape, 3, { method: 'covariance' });
-    const fast = await fitPca(images, 60, shape, 3, { method: 'randomized', seed: 5 });
+    const exact = await fitPca(ort, images, 60, shape, 3, { method: 'covariance' });
+    const fast = await fitPca(ort, images, 60, shape, 3, { method: 'randomized', seed: 5 });
     for (let j = 0; j < 3; j++) expect(fast.variances[j] / exact.variances[j]).toBeCloseTo(1, 4);
     const size = 60;
     for (let j = 0; j < 3; j++) {
@@ -51,8 +52,8 @@ describe('fitPca', () => {
   });
 
   it('rejects a code size the data cannot support', async () => {
-    await expect(fitPca(new Float32Array(10 * 60), 10, shape, 10)).rejects.toThrow(/code size 10 must be an integer from 1 to 9/);
-    await expect(fitPca(new Float32Array(7), 10, shape, 2)).rejects.toThrow(/7 values are not 10 images/);
+    await expect(fitPca(ort, new Float32Array(10 * 60), 10, shape, 10)).rejects.toThrow(/code size 10 must be an integer from 1 to 9/);
+    await expect(fitPca(ort, new Float32Array(7), 10, shape, 2)).rejects.toThrow(/7 values are not 10 images/);
   });
 
   it('orthonormalizes a rank-deficient panel into a full orthonormal basis', () => {

@@ -1,6 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { Random } from '#core/random.ts';
 import { imageSize, type ImageShape } from '../data/dataset.ts';
+import type { OrtApi } from '../engine/step-loop.ts';
 import { MatrixProducts } from './gemm.ts';
 
 /** A fitted PCA: code = components·(x − mean), reconstruction = componentsᵀ·code + mean. */
@@ -94,7 +95,7 @@ function fixSigns(components: Float32Array, dim: number, size: number): void {
 }
 
 /** Fits PCA with `dim` components on `count` images of `shape` (NCHW float32). */
-export async function fitPca(images: Float32Array, count: number, shape: ImageShape, dim: number, options: PcaOptions = {}): Promise<PcaModel> {
+export async function fitPca(ort: OrtApi, images: Float32Array, count: number, shape: ImageShape, dim: number, options: PcaOptions = {}): Promise<PcaModel> {
   const size = imageSize(shape);
   if (images.length !== count * size) throw new Error(`fitPca: ${images.length} values are not ${count} images of [${shape}]`);
   if (!Number.isInteger(dim) || dim < 1 || dim > Math.min(count - 1, size)) {
@@ -116,7 +117,7 @@ export async function fitPca(images: Float32Array, count: number, shape: ImageSh
 
   const method = options.method ?? 'randomized';
   if (method === 'covariance' && size > MAX_COVARIANCE_DIM) throw new Error(`fitPca: a ${size}×${size} covariance is too big; use the randomized method`);
-  const products = await MatrixProducts.create();
+  const products = await MatrixProducts.create(ort);
   try {
     const { components, variances } =
       method === 'covariance'

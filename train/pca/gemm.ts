@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-common';
+import type { OrtApi } from '../engine/step-loop.ts';
 import { GraphBuilder } from '../onnx/graph.ts';
 
 /**
@@ -6,9 +7,14 @@ import { GraphBuilder } from '../onnx/graph.ts';
  * 9k face images needs several 9k×12k by 12k×160 products; ml-matrix does the small dense factorizations.
  */
 export class MatrixProducts {
-  private constructor(private readonly plain: ort.InferenceSession, private readonly transposed: ort.InferenceSession) {}
+  private constructor(
+    private readonly ort: OrtApi,
+    private readonly plain: InferenceSession,
+    private readonly transposed: InferenceSession,
+  ) {}
 
-  static async create(): Promise<MatrixProducts> {
+  /** On onnxruntime-node in the trainer, onnxruntime-web in a browser tab. */
+  static async create(ort: OrtApi): Promise<MatrixProducts> {
     const session = (transA: number) => {
       const graph = new GraphBuilder(transA ? 'gemm_at_b' : 'gemm_a_b');
       const a = graph.input('a', 'float32', transA ? ['k', 'm'] : ['m', 'k']);
@@ -16,7 +22,7 @@ export class MatrixProducts {
       graph.output(graph.op('Gemm', [a, b], { transA }, 'c'), 'float32', ['m', 'n']);
       return ort.InferenceSession.create(graph.serialize());
     };
-    return new MatrixProducts(await session(0), await session(1));
+    return new MatrixProducts(ort, await session(0), await session(1));
   }
 
   /** Row-major A·B, or Aᵀ·B when `transposeA` (A is then stored rows×cols and used as cols×rows). */
@@ -26,8 +32,8 @@ export class MatrixProducts {
     if (b.length !== inner * bCols) throw new Error(`matrix product: B has ${b.length} values, not ${inner}×${bCols}`);
     const session = transposeA ? this.transposed : this.plain;
     const result = await session.run({
-      a: new ort.Tensor('float32', a, [rows, cols]),
-      b: new ort.Tensor('float32', b, [inner, bCols]),
+      a: new this.ort.Tensor('float32', a, [rows, cols]),
+      b: new this.ort.Tensor('float32', b, [inner, bCols]),
     });
     return result.c.data as Float32Array;
   }

@@ -1,3 +1,4 @@
+import * as ort from 'onnxruntime-node';
 import { fitPca, pcaEncode } from '../pca/fit.ts';
 import { pcaDecoderOnnx, pcaEncoderOnnx } from '../pca/export.ts';
 import { parseAttributes, parseManifest, type AttributesFile, type Manifest } from '#core/manifest.ts';
@@ -35,7 +36,7 @@ export async function createFixtureModel(seed = 7): Promise<FixtureModel> {
   const images = Array.from({ length: 160 }, () => syntheticImage(random, FIXTURE_SIZE));
   const pixels = new Float32Array(images.length * 3 * FIXTURE_SIZE * FIXTURE_SIZE);
   images.forEach((image, n) => pixels.set(image.pixels, n * image.pixels.length));
-  const fit = await fitPca(pixels, images.length, [3, FIXTURE_SIZE, FIXTURE_SIZE], FIXTURE_DIM, { method: 'covariance', seed });
+  const fit = await fitPca(ort, pixels, images.length, [3, FIXTURE_SIZE, FIXTURE_SIZE], FIXTURE_DIM, { method: 'covariance', seed });
   const allCodes = pcaEncode(fit, pixels, images.length);
   const codes = images.map((_, n) => allCodes.subarray(n * FIXTURE_DIM, (n + 1) * FIXTURE_DIM));
   const mean = meanOf(codes, FIXTURE_DIM);
