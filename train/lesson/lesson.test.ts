@@ -69,6 +69,20 @@ describe('the trainer\'s web entry (#trainer)', () => {
     }
   }, 120_000);
 
+  it('exports a wide code (the sparse net\'s 1,024 units) with mean and std, mean-difference vectors and no map', async () => {
+    const { train } = small();
+    const model = lessonModel('sparse') as LessonNetwork;
+    const trainer = await NetworkTrainer.create(ort, model, train, { seed: 1 });
+    for (let i = 0; i < 3; i++) await trainer.step();
+    const { manifest, files } = await lessonModelFolder(ort, { id: 'my-sparse-digits', title: model.title, kind: 'autoencoder', ...trainer.graphs(), metrics: {}, seed: 1 }, train);
+    await trainer.release();
+    expect(manifest.latent.dim).toBe(1024);
+    expect(manifest.latent.covariance).toBeUndefined();
+    expect(Object.keys(manifest.files).sort()).toEqual(['attributes', 'decoder', 'encoder']);
+    const attributes = JSON.parse(new TextDecoder().decode(files.find((f) => f.path === 'attributes.json')!.bytes));
+    expect(attributes.attributes.odd.method).toBe('mean-difference');
+  }, 60_000);
+
   it('fits the PCA baseline, whose exported graphs reconstruct as its own arithmetic does', async () => {
     const { train, validation } = small();
     const pca = await fitLessonPca(ort, train, 8, 1);

@@ -4,12 +4,45 @@ import { sha256Hex } from '#core/sha256.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { MNIST_DATA, MNIST_INPUT } from '../data/mnist-dataset.ts';
 import type { OrtApi } from '../engine/step-loop.ts';
-import { codeSpaceFiles } from '../latent/code-space.ts';
+import { attributeVectors } from '../latent/attribute-vectors.ts';
+import { attributesFile, codeSpaceFiles } from '../latent/code-space.ts';
 import { folderContents, folderManifest, manifestText, type ManifestDraft } from '../model-folder/contents.ts';
 import { runRows } from './run-images.ts';
 
-/** Above this code size the dim² covariance would dominate the manifest (1,024 units: 1M numbers); sampling then uses std. */
-const MAX_COVARIANCE_DIM = 256;
+/**
+ * Above this code size (the sparse and denoising nets' 1,024 units) the dim² covariance would dominate the manifest, and
+ * the partial-effect regression and the map's eigenvectors (O(dim³) in JS) took 35–46 s: such a folder gets mean and std
+ * (sampling uses them), mean-difference attribute vectors and no latent map.
+ */
+const MAX_FULL_DIM = 256;
+
+interface CodeSpace {
+  latent: Manifest['latent'];
+  attributes: ReturnType<typeof attributesFile>;
+  extra: Record<string, { path: string; bytes: Uint8Array | string }>;
+}
+
+function wideCodeSpace(codes: Float32Array, dim: number, train: Dataset): CodeSpace {
+  const mean = new Float64Array(dim);
+  const square = new Float64Array(dim);
+  for (let n = 0; n < train.count; n++)
+    for (let j = 0; j < dim; j++) {
+      const v = codes[n * dim + j];
+      mean[j] += v;
+      square[j] += v * v;
+    }
+  const m = Array.from(mean, (s) => s / train.count);
+  const std = Array.from(square, (s, j) => Math.sqrt(Math.max(0, (s - train.count * m[j] ** 2) / (train.count - 1))));
+  const { vectors } = attributeVectors(codes, train.count, dim, train.attributes, { method: 'mean-difference', ridge: 0 });
+  return { latent: { dim, mean: m, std }, attributes: attributesFile(vectors), extra: {} };
+}
+
+async function codeSpace(codes: Float32Array, dim: number, train: Dataset, decode: (c: Float32Array, n: number) => Promise<Float32Array>, seed: number): Promise<CodeSpace> {
+  if (dim > MAX_FULL_DIM) return wideCodeSpace(codes, dim, train);
+  const space = await codeSpaceFiles(codes, dim, train, decode, { seed });
+  const extra = { atlas: { path: 'atlas.png', bytes: space.atlas.png }, atlasIndex: { path: 'atlas.json', bytes: JSON.stringify(space.atlas.index) } };
+  return { latent: space.latent, attributes: space.attributes, extra };
+}
 
 export interface LessonExport {
   id: string;
@@ -36,8 +69,7 @@ export async function lessonModelFolder(ort: OrtApi, lesson: LessonExport, train
   const codes = await runRows(ort, lesson.encoder, train.images, train.shape, sessionOptions);
   const dim = codes.length / train.count;
   const decode = (c: Float32Array, n: number) => runRows(ort, lesson.decoder, c.subarray(0, n * dim), [dim], sessionOptions);
-  const space = await codeSpaceFiles(codes, dim, train, decode, { seed: lesson.seed });
-  const latent = dim > MAX_COVARIANCE_DIM ? { ...space.latent, covariance: undefined } : space.latent;
+  const space = await codeSpace(codes, dim, train, decode, lesson.seed);
   const draft: ManifestDraft = {
     schemaVersion: 1,
     id: lesson.id,
@@ -51,14 +83,14 @@ export async function lessonModelFolder(ort: OrtApi, lesson: LessonExport, train
       limitations: 'Trained for minutes on 9,000 MNIST digits; its attribute vectors are estimated from those codes only.',
     },
     input: MNIST_INPUT,
-    latent: JSON.parse(JSON.stringify(latent)) as Manifest['latent'],
+    latent: space.latent,
     metrics: { ...lesson.metrics, trainImages: train.count },
   };
   const contents = folderContents(draft, {
     encoder: lesson.encoder,
     decoder: lesson.decoder,
     attributes: space.attributes,
-    extra: { atlas: { path: 'atlas.png', bytes: space.atlas.png }, atlasIndex: { path: 'atlas.json', bytes: JSON.stringify(space.atlas.index) } },
+    extra: space.extra,
   });
   const hashes = new Map(await Promise.all([...contents].map(async ([key, { bytes }]) => [key, await sha256Hex(bytes)] as const)));
   const manifest = folderManifest(draft, contents, (key) => hashes.get(key)!);
